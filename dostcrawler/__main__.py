@@ -1,0 +1,5 @@
+"""`python -m dostcrawler` runs the command line."""
+
+from dostcrawler.cli import cli
+
+cli()

@@ -1,0 +1,294 @@
+"""The `dostcrawler` command: a thin click adapter over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dostcrawler import __version__
+from dostcrawler.profiles import ProfileError, SiteProfile, all_sites, load_profile_file, load_site
+from dostcrawler.storage.db import Archive, ArchiveError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+DEFAULT_DB = "exports/archive.sqlite"
+DEFAULT_EXPORT_DIR = "exports"
+
+
+def db_option(fn: Any) -> Any:
+    """--db PATH, shared by every command that reads or writes the archive."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=DEFAULT_DB,
+        show_default=True,
+        help="SQLite archive file.",
+    )(fn)
+
+
+def open_archive(path: str) -> Archive:
+    """The archive, or a one-line error that says what is wrong with the path."""
+    try:
+        return Archive(path)
+    except ArchiveError as exc:
+        raise click.ClickException(f"{exc}. Choose a writable path with --db.") from None
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, prog_name="dostcrawler")
+def cli() -> None:
+    """Archive the news of Vietnam's provincial Departments of Science and Technology."""
+
+
+@cli.command()
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="SQLite archive file.",
+)
+@click.option(
+    "--export-dir",
+    type=click.Path(file_okay=False),
+    default=DEFAULT_EXPORT_DIR,
+    show_default=True,
+    help="Folder for JSONL exports.",
+)
+def demo(db_path: str, export_dir: str) -> None:
+    """Crawl the bundled demo site (served on 127.0.0.1) into the archive.
+
+    \b
+    Example:
+        dostcrawler demo
+    """
+    from dostcrawler.demo.run import run_demo
+
+    open_archive(db_path).close()
+    run_demo(db_path=db_path, export_dir=export_dir, echo=click.echo)
+
+
+@cli.command()
+@click.option("--nl", is_flag=True, help="One JSON object per line instead of a table.")
+def sites(nl: bool) -> None:
+    """List the bundled site profiles.
+
+    \b
+    Example:
+        dostcrawler sites
+    """
+    profiles = _checked(all_sites)
+    for profile in profiles:
+        if nl:
+            row = {
+                "name": profile.name,
+                "province": profile.province,
+                "merged_into": profile.merged_into,
+                "platform": profile.platform,
+                "verified": profile.verified,
+                "start_urls": list(profile.start_urls),
+            }
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            status = "verified" if profile.verified else "unverified"
+            merged = f" -> {profile.merged_into}" if profile.merged_into else ""
+            click.echo(
+                f"{profile.name:<16} {profile.platform:<12} {status:<11} {profile.province}{merged}"
+            )
+
+
+@cli.command()
+@click.argument("site_names", metavar="SITE...", nargs=-1)
+@click.option(
+    "--profile",
+    "profile_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A profile TOML file (repeatable), instead of or besides SITE names.",
+)
+@click.option(
+    "--origin",
+    help="Replace the profile's scheme and host, e.g. http://127.0.0.1:8000 "
+    "(a moved site, a local mirror).",
+)
+@db_option
+@click.option(
+    "--export-dir",
+    type=click.Path(file_okay=False),
+    default=DEFAULT_EXPORT_DIR,
+    show_default=True,
+    help="Folder for JSONL exports.",
+)
+@click.option(
+    "--max-articles", type=click.IntRange(min=1), help="Stop after requesting N articles per site."
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    help="Seconds between requests, overriding the profile (use 0 only for local mirrors).",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    default="INFO",
+    show_default=True,
+)
+def crawl(
+    site_names: tuple[str, ...],
+    profile_files: tuple[str, ...],
+    origin: str | None,
+    db_path: str,
+    export_dir: str,
+    max_articles: int | None,
+    delay: float | None,
+    log_level: str,
+) -> None:
+    """Crawl one or more sites into the archive and a per-run JSONL file.
+
+    \b
+    Example:
+        dostcrawler crawl vinhphuc
+        dostcrawler crawl --profile mysite.toml --db archive.sqlite
+    """
+    from dostcrawler.crawl import run_crawls
+
+    profiles: list[SiteProfile] = [_checked(load_site, name) for name in site_names]
+    profiles += [_checked(load_profile_file, path) for path in profile_files]
+    if not profiles:
+        raise click.UsageError("name at least one SITE (see `dostcrawler sites`) or --profile FILE")
+    if origin and not origin.startswith(("http://", "https://")):
+        raise click.BadParameter(
+            "expected an absolute URL such as http://127.0.0.1:8000", param_hint="--origin"
+        )
+    open_archive(db_path).close()
+    results = run_crawls(
+        profiles,
+        db_path=db_path,
+        export_dir=export_dir,
+        origin=origin,
+        max_articles=max_articles,
+        delay=delay,
+        log_level=log_level,
+    )
+    failed = False
+    for result in results:
+        click.echo(
+            f"{result.site}: {result.status}; articles new {result.stat('articles/new')}, "
+            f"updated {result.stat('articles/updated')}, "
+            f"unchanged {result.stat('articles/unchanged')}; "
+            f"pages {result.stat('pages/listing') + result.stat('pages/article')}; "
+            f"JSONL {result.jsonl_path}",
+            err=True,
+        )
+        failed = failed or result.status != "finished"
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", required=True, help="The URL the page was fetched from.")
+@click.option("--site", help="A bundled site profile to extract with.")
+@click.option(
+    "--profile",
+    "profile_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A profile TOML file to extract with.",
+)
+def parse(file: str, url: str, site: str | None, profile_file: str | None) -> None:
+    """Print the JSON record extracted from one saved page (check a profile offline).
+
+    \b
+    Example:
+        dostcrawler parse page.html --site vinhphuc \\
+            --url 'https://sokhcn.vinhphuc.gov.vn/.../View_Detail.aspx?ItemID=1052'
+    """
+    from dostcrawler.parse import parse_saved_page
+
+    if site and profile_file:
+        raise click.UsageError("use either --site or --profile, not both")
+    profile = _checked(load_site, site) if site else None
+    if profile_file:
+        profile = _checked(load_profile_file, profile_file)
+    try:
+        record = parse_saved_page(Path(file).read_bytes(), url, profile)
+    except ValueError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@db_option
+@click.option("--site", help="Only this site.")
+@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="Output file, or - for stdout."
+)
+def export(db_path: str, site: str | None, since: str | None, output: str) -> None:
+    """Write the archive as JSON Lines, in a stable order (site, published_at, id).
+
+    \b
+    Example:
+        dostcrawler export --site vinhphuc -o vinhphuc.jsonl
+    """
+    from datetime import date
+
+    from dostcrawler.storage.export import write_jsonl
+
+    if since:
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            raise click.BadParameter(
+                "expected a date as YYYY-MM-DD", param_hint="--since"
+            ) from None
+    if not Path(db_path).is_file():
+        raise click.ClickException(
+            f"no archive at {db_path}: run `dostcrawler crawl` first or pass --db"
+        )
+    archive = open_archive(db_path)
+    try:
+        count = write_jsonl(archive.iter_articles(site=site, since=since), output)
+    finally:
+        archive.close()
+    click.echo(f"exported {count} articles", err=True)
+
+
+@cli.command()
+@db_option
+def stats(db_path: str) -> None:
+    """Per site: articles, date range and last crawl.
+
+    \b
+    Example:
+        dostcrawler stats --db exports/archive.sqlite
+    """
+    if not Path(db_path).is_file():
+        raise click.ClickException(
+            f"no archive at {db_path}: run `dostcrawler crawl` first or pass --db"
+        )
+    archive = open_archive(db_path)
+    try:
+        rows = archive.site_stats()
+    finally:
+        archive.close()
+    click.echo(f"{'site':<16} {'articles':>8}  {'first':<25} {'last':<25} last crawl")
+    for row in rows:
+        click.echo(
+            f"{row['site']:<16} {row['articles']:>8}  {row['first_published'] or '-':<25} "
+            f"{row['last_published'] or '-':<25} "
+            f"{row['last_crawl'] or '-'} ({row['last_status'] or '-'})"
+        )
+
+
+def _checked(loader: Any, *args: Any) -> Any:
+    """Run a profile loader; a broken profile becomes a one-line error, not a traceback."""
+    try:
+        return loader(*args)
+    except ProfileError as exc:
+        raise click.ClickException(str(exc)) from None

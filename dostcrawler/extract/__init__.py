@@ -1,0 +1,1 @@
+"""Pure extraction functions over HTML: no network, no Scrapy."""

@@ -1,0 +1,260 @@
+"""Extract one article page: profile selectors, then the platform preset, then generic heuristics.
+
+Every field records where it came from (`fields`), and nothing is invented: a missing author is
+[], a missing date is None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+from parsel import Selector
+
+from dostcrawler.extract import author as bylines
+from dostcrawler.extract import body as bodies
+from dostcrawler.extract import generic
+from dostcrawler.extract.dates import ParsedDate, parse_date
+from dostcrawler.extract.select import first_text, select
+from dostcrawler.extract.text import Block, clean_text, word_count
+from dostcrawler.profiles.model import ArticleRules, SiteProfile
+
+SOFT_404 = re.compile(
+    r"không tồn tại|không tìm thấy|đã bị xóa|đã bị xoá|page not found|404 not found|"
+    r"item does not exist|trang bạn yêu cầu",
+    re.IGNORECASE,
+)
+GENERIC_LEAD_HINT = "sapo, .sapo, .lead, .summary, .hometext, #hometext, .tomtat, .news-lead"
+MIN_BODY_CHARS = 80
+
+
+@dataclass
+class Extraction:
+    """The fields one article page yields, with where each came from."""
+
+    title: str | None = None
+    lead: str | None = None
+    body: str | None = None
+    body_html: str | None = None
+    authors: list[str] = field(default_factory=list)
+    source: str | None = None
+    published_at: str | None = None
+    published_at_raw: str | None = None
+    date_source: str | None = None
+    category: str | None = None
+    attachments: list[dict[str, str]] = field(default_factory=list)
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    word_count: int = 0
+    fields: dict[str, str] = field(default_factory=dict)
+    not_article: str | None = None
+
+
+@dataclass(frozen=True)
+class ListingHint:
+    """What the listing page said about an entry before its page was fetched."""
+
+    date: ParsedDate | None = None
+    category: str | None = None
+
+
+class _Layers:
+    """Selectors for one field in order: the profile's own, the preset's, tagged by origin."""
+
+    def __init__(self, profile: SiteProfile | None) -> None:
+        self.rules = profile.article if profile else ArticleRules()
+        self.own = profile.own_keys if profile else frozenset()
+
+    def get(self, key: str) -> tuple[tuple[str, ...], str]:
+        selectors: tuple[str, ...] = getattr(self.rules, key)
+        return selectors, ("profile" if f"article.{key}" in self.own else "preset")
+
+
+def extract_article(
+    html: str,
+    url: str,
+    *,
+    profile: SiteProfile | None = None,
+    hint: ListingHint | None = None,
+) -> Extraction:
+    """All fields of one article page."""
+    if profile is not None:
+        from dostcrawler.platforms import PLATFORMS
+
+        html = PLATFORMS[profile.platform].prepare(url, html)
+    sel = Selector(text=html, base_url=url)
+    root = sel.root
+    layers = _Layers(profile)
+    month_first = profile.month_first if profile else False
+    out = Extraction()
+
+    title_el = _extract_title(sel, root, layers, profile, out)
+    body_el = _extract_body(sel, root, layers, url, out)
+    _extract_date(sel, root, title_el, layers, url, hint, month_first, out)
+    _extract_lead_and_category(sel, layers, hint, out)
+    _extract_credits(sel, url, layers, out)
+    if body_el is not None:
+        out.images = bodies.images(body_el, url)
+    out.word_count = word_count(out.body or "")
+    if not out.body and not out.attachments:
+        page_text = clean_text(" ".join(sel.css("body *::text").getall()))
+        out.not_article = "soft 404" if SOFT_404.search(page_text) else "no article body"
+    return out
+
+
+def _extract_title(
+    sel: Selector,
+    root: lxml_html.HtmlElement,
+    layers: _Layers,
+    profile: SiteProfile | None,
+    out: Extraction,
+) -> lxml_html.HtmlElement | None:
+    selectors, origin = layers.get("title")
+    if found := first_text(sel, selectors):
+        out.title, out.fields["title"] = found[0], origin
+        return found[1].root if isinstance(found[1].root, lxml_html.HtmlElement) else None
+    element = generic.find_title(root, tuple(generic.title_hints(sel)))
+    if element is not None:
+        out.title, out.fields["title"] = clean_text(element.text_content()), "generic"
+        return element
+    for hint in generic.title_hints(sel):
+        title = generic.strip_site_suffix(hint, profile.publisher if profile else None)
+        if title:
+            out.title, out.fields["title"] = title, "meta"
+            break
+    return None
+
+
+def _extract_body(
+    sel: Selector, root: lxml_html.HtmlElement, layers: _Layers, url: str, out: Extraction
+) -> lxml_html.HtmlElement | None:
+    selectors, origin = layers.get("body")
+    remove, _ = layers.get("remove")
+    matches = [m.root for m in select(sel, selectors) if isinstance(m.root, lxml_html.HtmlElement)]
+    element = matches[0] if matches else generic.find_body(root)
+    origin = origin if matches else "generic"
+    blocks: list[Block] = []
+    if element is not None:
+        element = bodies.strip_noise(element, remove)
+        blocks = bodies.body_blocks(element, keep_captions=layers.rules.keep_captions)
+    paragraphs = [b.text for b in blocks]
+    if out.title and paragraphs and clean_text(paragraphs[0]).casefold() == out.title.casefold():
+        paragraphs, blocks = paragraphs[1:], blocks[1:]
+    if sum(len(p) for p in paragraphs) < MIN_BODY_CHARS and not matches:
+        paragraphs, origin = _trafilatura_paragraphs(sel.get()), "trafilatura"
+        blocks = []
+    byline = bylines.read_byline(paragraphs)
+    out.authors, out.source = byline.authors, byline.source
+    if byline.authors:
+        out.fields["authors"] = "body"
+    if byline.source:
+        out.fields["source"] = "body"
+    kept = [p for i, p in enumerate(paragraphs) if i not in byline.consumed]
+    kept_blocks = [b for i, b in enumerate(blocks) if i not in byline.consumed]
+    out.body = "\n\n".join(kept) or None
+    out.fields["body"] = origin
+    out.attachments = bodies.attachments(kept_blocks, url)
+    if element is not None and out.body:
+        out.body_html = bodies.cleaned_html(element)
+    return element
+
+
+def _trafilatura_paragraphs(html: str) -> list[str]:
+    """The generic fallback for pages our own body finder cannot read."""
+    import trafilatura
+
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=True, favor_precision=True
+    )
+    blocks = [Block(text=clean_text(line)) for line in (text or "").split("\n") if clean_text(line)]
+    return [block.text for block in bodies.clean_blocks(blocks, keep_captions=True)]
+
+
+def _extract_date(
+    sel: Selector,
+    root: lxml_html.HtmlElement,
+    title_el: lxml_html.HtmlElement | None,
+    layers: _Layers,
+    url: str,
+    hint: ListingHint | None,
+    month_first: bool,
+    out: Extraction,
+) -> None:
+    selectors, origin = layers.get("date")
+    candidates: list[tuple[ParsedDate | None, str]] = []
+    if found := first_text(sel, selectors):
+        candidates.append((parse_date(found[0], month_first=month_first), origin))
+    candidates.append((generic.date_near_title(root, title_el, month_first=month_first), "generic"))
+    if meta := generic.metadata_date(sel, month_first=month_first):
+        candidates.append(meta)
+    candidates.append((hint.date if hint else None, "listing"))
+    candidates.append((generic.url_date(url), "url"))
+    for parsed, source in candidates:
+        if parsed is not None:
+            out.published_at, out.published_at_raw = parsed.value, parsed.raw
+            out.date_source = out.fields["published_at"] = source
+            return
+
+
+def _extract_lead_and_category(
+    sel: Selector, layers: _Layers, hint: ListingHint | None, out: Extraction
+) -> None:
+    selectors, origin = layers.get("lead")
+    found = first_text(sel, selectors)
+    if found is None and not selectors:
+        found, origin = first_text(sel, tuple(GENERIC_LEAD_HINT.split(", "))), "generic"
+    if found:
+        out.lead, out.fields["lead"] = found[0], origin
+        if out.body and out.body.startswith(found[0]):
+            out.body = out.body[len(found[0]) :].lstrip() or None
+    selectors, origin = layers.get("category")
+    if found := first_text(sel, selectors):
+        out.category, out.fields["category"] = found[0], origin
+    elif hint and hint.category:
+        out.category, out.fields["category"] = hint.category, "listing"
+
+
+def _extract_credits(sel: Selector, url: str, layers: _Layers, out: Extraction) -> None:
+    """Dedicated author/source elements win over what the body's last lines said."""
+    selectors, origin = layers.get("authors")
+    found = first_text(sel, selectors)
+    names = bylines.authors_from_text(found[0]) if found else []
+    if found and names:
+        out.authors, out.fields["authors"] = names, origin
+        out.body = _without_line(out.body, found[0])
+    selectors, origin = layers.get("source")
+    if found := first_text(sel, selectors):
+        out.source, out.fields["source"] = bylines.source_from_text(found[0]), origin
+        out.body = _without_line(out.body, found[0])
+    selectors, _ = layers.get("attachments")
+    for match in select(sel, selectors):
+        href = match.attrib.get("href")
+        if href:
+            name = clean_text(match.xpath("string()").get())
+            _add_attachment(out, urljoin(url, href), name)
+
+
+def _without_line(body: str | None, line: str) -> str | None:
+    if not body:
+        return body
+    kept = [p for p in body.split("\n\n") if p != line]
+    return "\n\n".join(kept) or None
+
+
+def _add_attachment(out: Extraction, url: str, name: str) -> None:
+    from dostcrawler.extract.urls import attachment_media_type
+
+    media_type = attachment_media_type(url)
+    if media_type and all(a["url"] != url for a in out.attachments):
+        out.attachments.append(
+            {"url": url, "name": name or url.rsplit("/", 1)[-1], "media_type": media_type}
+        )
+
+
+def as_dict(extraction: Extraction) -> dict[str, Any]:
+    """The extraction as plain data (for `dostcrawler parse` and tests)."""
+    from dataclasses import asdict
+
+    return asdict(extraction)

@@ -1,0 +1,137 @@
+"""Bylines and source credits, as Vietnamese government sites write them.
+
+Labelled lines come first ("Tác giả:", "Tin, ảnh:", "Nguồn tin:"). Otherwise editors type the
+byline as the body's last short line ("Thu Huyên", "Hồng Nhung - Đức Anh") or credit a unit in
+parentheses ("(Sở KH&CN An Giang)"). "Ảnh:" alone credits a photographer, not the writer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dostcrawler.extract.text import clean_text
+
+AUTHOR_LABEL = re.compile(
+    r"^(?:tác giả|tin(?:\s*(?:,|và|-|&)\s*ảnh)?|bài(?:\s*(?:,|và|-|&)\s*ảnh)?|"
+    r"người viết|phóng viên|pv|btv|nhóm pv|bài viết|thực hiện)\s*:\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
+SOURCE_LABEL = re.compile(r"^(?:nguồn(?:\s*tin)?|theo)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
+# "Theo Báo Vĩnh Phúc" credits a publication; "Theo kế hoạch, ..." is an ordinary sentence.
+THEO_PUBLICATION = re.compile(
+    r"^theo\s+(?P<value>(?:báo|trang|cổng|tạp chí|đài|ttxvn|thông tấn|website)\b[^,]*)$",
+    re.IGNORECASE,
+)
+PHOTO_LABEL = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh minh hoạ|nguồn ảnh)\s*:", re.IGNORECASE)
+PARENTHESISED_UNIT = re.compile(r"^\((?P<value>[^()]{2,120})\)$")
+NAME_SEPARATORS = re.compile(r"\s+(?:-|–|—|&|và)\s+|\s*[,;/]\s*")
+# Words that start the name of an organisation, not a person.
+ORGANISATION_WORDS = re.compile(
+    r"^(?:sở|phòng|trung tâm|chi cục|văn phòng|thanh tra|ban|ủy ban|uỷ ban|ubnd|báo|đài|"
+    r"cổng|viện|trường|công ty|hội|liên hiệp|cục|bộ|tổng cục|tạp chí|thông tấn|ttxvn|vnexpress|"
+    r"tỉnh|huyện|thành phố|hợp tác xã|htx|đảng ủy|đảng uỷ|đoàn|bbt|ban biên tập)\b",
+    re.IGNORECASE,
+)
+SENTENCE_PUNCTUATION = re.compile(r"[.!?:;\"“”]\s|[.!?:;\"“”]$|\d")
+
+
+@dataclass
+class Byline:
+    """What the byline lines said: people, a credited organisation, and which lines they were."""
+
+    authors: list[str] = field(default_factory=list)
+    source: str | None = None
+    consumed: set[int] = field(default_factory=set)
+
+
+def looks_like_person(text: str) -> bool:
+    """1–5 capitalised words with no digits or sentence punctuation: "Thu Huyên", "Lê Huy Nghĩa"."""
+    words = text.split()
+    if not 1 <= len(words) <= 5 or SENTENCE_PUNCTUATION.search(text):
+        return False
+    if ORGANISATION_WORDS.match(text):
+        return False
+    return all(word[0].isupper() and word.replace("-", "").isalpha() for word in words)
+
+
+def split_names(text: str) -> list[str]:
+    """ "Hồng Nhung - Đức Anh" -> ["Hồng Nhung", "Đức Anh"]."""
+    names = [clean_text(part).strip(" .") for part in NAME_SEPARATORS.split(text)]
+    return [name for name in names if name]
+
+
+def _people(value: str) -> list[str] | None:
+    names = split_names(value)
+    if names and all(looks_like_person(name) for name in names):
+        return names
+    return None
+
+
+def read_byline(paragraphs: list[str], *, tail_lines: int = 3) -> Byline:
+    """Find the byline among the last few paragraphs (the only place editors put it)."""
+    byline = Byline()
+    start = max(0, len(paragraphs) - tail_lines)
+    for index in range(len(paragraphs) - 1, start - 1, -1):
+        text = paragraphs[index]
+        if len(text) > 160:
+            break
+        if _read_labelled(text, byline):
+            byline.consumed.add(index)
+            continue
+        if index == len(paragraphs) - 1 - len(byline.consumed) and not byline.authors:
+            if people := _people(text):
+                byline.authors = people
+                byline.consumed.add(index)
+                continue
+            if byline.source is None and (unit := _unit(text)):
+                byline.source = unit
+                byline.consumed.add(index)
+                continue
+        break
+    return byline
+
+
+def _read_labelled(text: str, byline: Byline) -> bool:
+    if match := AUTHOR_LABEL.match(text):
+        value = match["value"]
+        source = None
+        # "Tin, ảnh: Minh Tuấn (Trung tâm Thông tin KH&CN)": the unit in brackets is the source.
+        if bracket := re.search(r"\(([^()]+)\)\s*$", value):
+            source, value = bracket[1], value[: bracket.start()]
+        names = split_names(value)
+        if names and not byline.authors:
+            byline.authors = names
+            byline.source = byline.source or (clean_text(source) if source else None)
+            return True
+        return False
+    match = SOURCE_LABEL.match(text) or THEO_PUBLICATION.match(text)
+    if match and byline.source is None and not PHOTO_LABEL.match(text):
+        byline.source = clean_text(match["value"]).rstrip(".")
+        return True
+    return False
+
+
+def _unit(text: str) -> str | None:
+    """A credited unit alone on the last line: "(Sở KH&CN An Giang)" or "Thanh tra Sở"."""
+    if match := PARENTHESISED_UNIT.match(text):
+        return clean_text(match["value"])
+    if ORGANISATION_WORDS.match(text) and len(text.split()) <= 12 and not text.endswith("."):
+        return text
+    return None
+
+
+def authors_from_text(text: str) -> list[str]:
+    """Authors from a dedicated author element ("Tác giả: X", "X - Y", or just "X")."""
+    text = clean_text(text)
+    if match := AUTHOR_LABEL.match(text):
+        text = match["value"]
+    return _people(text) or []
+
+
+def source_from_text(text: str) -> str | None:
+    """The organisation from a dedicated source element ("Nguồn tin: X" or "X")."""
+    text = clean_text(text)
+    if match := SOURCE_LABEL.match(text):
+        text = match["value"]
+    return text.rstrip(".") or None

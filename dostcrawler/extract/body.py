@@ -1,0 +1,153 @@
+"""The article body: clean the container, split it into paragraphs, cut the boilerplate.
+
+Vietnamese CMS templates end the article with the same few headings ("Các tin khác", "Tin liên
+quan", "Các tin đã đưa ngày:"...); anything from such a heading on is not the article.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+from lxml_html_clean import Cleaner
+
+from dostcrawler.extract.text import Block, clean_text, element_blocks
+from dostcrawler.extract.urls import attachment_media_type
+
+END_OF_ARTICLE = re.compile(
+    r"^(?:các tin khác|tin khác|tin liên quan|các tin liên quan|bài viết liên quan|"
+    r"tin cùng chuyên mục|các tin cùng chuyên mục|các tin đã đưa ngày|tin đã đưa|"
+    r"tin mới nhất|tin mới hơn|những tin mới hơn|tin cũ hơn|những tin cũ hơn|"
+    r"theo dòng sự kiện|xem thêm|ý kiến bạn đọc|gửi ý kiến|bình luận|"
+    r"tags?|từ khóa|từ khoá|giới hạn tin theo ngày|bản quyền thuộc|bản quyền ©|copyright)\b",
+    re.IGNORECASE,
+)
+WIDGET_LINE = re.compile(
+    r"^(?:xem với cỡ chữ|cỡ chữ|font size|in bài viết|in trang|bản in|gửi email|gửi bài viết|"
+    r"chia sẻ|lượt xem|số lượt xem|đã xem|lượt đọc|email in pdf|trở về|quay lại|"
+    r"về đầu trang|đầu trang|nhảy đến nội dung|skip to main content|skip ribbon commands|"
+    r"bỏ qua lệnh ribbon|facebook zalo|\d{1,3}%|\d+ người đang online|a- a a\+|"
+    r"đang truy cập|đang online|tổng lượt truy cập|lượt truy cập|số người truy cập)",
+    re.IGNORECASE,
+)
+# Word pastes leave the local path of the picture as alt text: "Description: C:\Users\...jpg".
+WORD_PASTE_JUNK = re.compile(r"^description\s*:\s*[a-z]:\\", re.IGNORECASE)
+MAX_CAPTION_CHARS = 300
+_cleaner = Cleaner(
+    scripts=True,
+    javascript=True,
+    comments=True,
+    style=True,
+    inline_style=True,
+    links=True,
+    meta=True,
+    page_structure=False,
+    processing_instructions=True,
+    embedded=True,
+    frames=True,
+    forms=True,
+    annoying_tags=True,
+    remove_unknown_tags=False,
+    safe_attrs_only=True,
+)
+
+
+def strip_noise(element: lxml_html.HtmlElement, remove: tuple[str, ...]) -> lxml_html.HtmlElement:
+    """A copy of the body container without scripts, forms and the profile's `remove` matches."""
+    element = copy.deepcopy(element)
+    junk = element.xpath(
+        ".//script | .//style | .//noscript | .//select | .//button | .//iframe | .//form"
+    )
+    for selector in remove:
+        junk += (
+            element.xpath(selector)
+            if selector.startswith(("/", "("))
+            else element.cssselect(selector, translator="html")
+        )
+    for node in junk:
+        if node is not element and node.getparent() is not None:
+            _drop(node)
+    return element
+
+
+def _drop(node: lxml_html.HtmlElement) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = node.getparent()
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
+def body_blocks(element: lxml_html.HtmlElement, *, keep_captions: bool) -> list[Block]:
+    """The article's paragraphs, boilerplate and (unless kept) photo captions removed."""
+    return clean_blocks(element_blocks(element), keep_captions=keep_captions)
+
+
+def clean_blocks(blocks: list[Block], *, keep_captions: bool) -> list[Block]:
+    """Cut at the first end-of-article heading; drop widgets, Word junk and captions."""
+    kept: list[Block] = []
+    after_image = False
+    for block in blocks:
+        text = block.text
+        if not text:
+            after_image = after_image or block.has_image
+            continue
+        if END_OF_ARTICLE.match(text) and len(text) < 120:
+            break
+        if WIDGET_LINE.match(text) or WORD_PASTE_JUNK.match(text):
+            continue
+        if not keep_captions and _is_caption(block, after_image):
+            after_image = False
+            continue
+        kept.append(block)
+        after_image = block.has_image
+    return kept
+
+
+def _is_caption(block: Block, after_image: bool) -> bool:
+    """Editors caption a photo with the short italic or centred line right under it."""
+    if len(block.text) > MAX_CAPTION_CHARS:
+        return False
+    if block.caption_markup:
+        return True
+    return (after_image or block.has_image) and block.is_caption_like
+
+
+def cleaned_html(element: lxml_html.HtmlElement) -> str:
+    """The body container as HTML with no scripts, styles, forms or event attributes."""
+    cleaned = _cleaner.clean_html(copy.deepcopy(element))
+    return clean_text(lxml_html.tostring(cleaned, encoding="unicode"))
+
+
+def attachments(blocks: list[Block], base_url: str) -> list[dict[str, str]]:
+    """Document links in the body: url, link text as name, media type from the extension."""
+    found: dict[str, dict[str, str]] = {}
+    for block in blocks:
+        for href, text in block.links:
+            url = urljoin(base_url, href.strip())
+            media_type = attachment_media_type(url)
+            if media_type and url not in found:
+                name = text or url.rsplit("/", 1)[-1]
+                found[url] = {"url": url, "name": name, "media_type": media_type}
+    return list(found.values())
+
+
+def images(element: lxml_html.HtmlElement, base_url: str) -> list[dict[str, str | None]]:
+    """Pictures in the body with their alt text as a fallback caption."""
+    result: list[dict[str, str | None]] = []
+    for img in element.iter("img"):
+        src = img.get("src") or img.get("data-src")
+        if src and not src.startswith("data:"):
+            result.append(
+                {
+                    "url": urljoin(base_url, src.strip()),
+                    "caption": clean_text(img.get("alt")) or None,
+                }
+            )
+    return result

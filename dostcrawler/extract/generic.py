@@ -1,0 +1,212 @@
+"""Generic heuristics for pages no selector covers: where the headline, date line and body are.
+
+The rules follow how Vietnamese CMS templates lay out an article: a heading, a short date line
+right under (or just above) it, then the longest run of paragraphs, then related-article lists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from lxml import html as lxml_html
+from parsel import Selector
+
+from dostcrawler.extract.dates import ParsedDate, parse_date
+from dostcrawler.extract.text import clean_text
+
+# Containers that hold navigation, related lists or widgets, never the article itself.
+NOISE_HINT = re.compile(
+    r"sidebar|side-bar|menu|navbar|\bnav\b|footer|breadcrumb|related|other|tinkhac|tin-khac|"
+    r"lienquan|lien-quan|comment|binhluan|share|social|widget|advert|quangcao|banner|"
+    r"pager|paging|phantrang|pagination|tags|rating|counter|online|weblink|lienket|homnay|"
+    r"today|clock|ribbon|login|search|timkiem",
+    re.IGNORECASE,
+)
+TITLE_HINT = re.compile(r"title|tieude|tieu-de|tieu_de|headline|heading", re.IGNORECASE)
+TITLE_TAGS = ("h1", "h2", "h3")
+DATE_LINE_MAX_CHARS = 90
+DATE_WINDOW_CHARS = 400
+# Greeting banners print the crawl date: "Chào mừng bạn đến...", "Hôm nay: ...".
+TODAY_BANNER = re.compile(r"chào mừng|hôm nay|today", re.IGNORECASE)
+
+
+def is_noise(element: lxml_html.HtmlElement) -> bool:
+    """True inside navigation, sidebars, related lists and widgets."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("nav", "footer", "aside", "header"):
+            return True
+        marker = f"{node.get('class', '')} {node.get('id', '')}"
+        if marker.strip() and NOISE_HINT.search(marker):
+            return True
+    return False
+
+
+def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html.HtmlElement | None:
+    """The visible headline: a heading that matches <title>/og:title, else the first h1."""
+    candidates = [
+        el
+        for el in root.iter(*TITLE_TAGS, "div", "p", "span", "a")
+        if (el.tag in TITLE_TAGS or TITLE_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"))
+        and 10 <= len(clean_text(el.text_content())) <= 400
+        and not is_noise(el)
+    ]
+    for hint in hints:
+        folded = clean_text(hint).casefold()
+        for el in candidates:
+            text = clean_text(el.text_content()).casefold()
+            if text and (text in folded or folded in text):
+                return el
+    for tag in TITLE_TAGS:
+        for el in candidates:
+            if el.tag == tag:
+                return el
+    return candidates[0] if candidates else None
+
+
+def title_hints(sel: Selector) -> list[str]:
+    """Machine-readable titles: og:title and <title>, to confirm the visible headline."""
+    hints = sel.css("meta[property='og:title']::attr(content), title::text").getall()
+    return [clean_text(h) for h in hints if clean_text(h)]
+
+
+def strip_site_suffix(title: str, publisher: str | None) -> str:
+    """'<article> - Sở KH&CN tỉnh X' -> '<article>'; SharePoint list titles stay as they are."""
+    parts = re.split(r"\s+[-|–]\s+", title)
+    if len(parts) > 1:
+        site_words = re.compile(r"sở|khoa học|công nghệ|kh&cn|khcn|cổng thông tin|trang", re.I)
+        while len(parts) > 1 and (
+            site_words.search(parts[-1]) or (publisher and parts[-1] in publisher)
+        ):
+            parts.pop()
+    return " - ".join(parts)
+
+
+def date_near_title(
+    root: lxml_html.HtmlElement, title: lxml_html.HtmlElement | None, *, month_first: bool
+) -> ParsedDate | None:
+    """A short date line just after the headline (or, failing that, just before it)."""
+    if title is None:
+        return None
+    after, before = _text_around(root, title)
+    for text in (*after, *before):
+        if len(text) <= DATE_LINE_MAX_CHARS and not TODAY_BANNER.search(text):
+            parsed = parse_date(text, month_first=month_first)
+            if parsed:
+                return parsed
+    return None
+
+
+def _text_around(
+    root: lxml_html.HtmlElement, title: lxml_html.HtmlElement
+) -> tuple[list[str], list[str]]:
+    """Short text lines within a window after and before the headline, nearest first."""
+    lines = list(_visible_lines(root))
+    index = next(
+        (i for i, (el, _) in enumerate(lines) if el is title or title in el.iterancestors()), None
+    )
+    if index is None:
+        return [], []
+    # Linked text is another article's title or date, never this one's date line.
+    lines = [(el, text) for el, text in lines if el.tag != "a" or title in el.iterancestors()]
+    index = next(i for i, (el, _) in enumerate(lines) if el is title or title in el.iterancestors())
+    after, budget = [], DATE_WINDOW_CHARS
+    for _, text in lines[index + 1 :]:
+        after.append(text)
+        budget -= len(text)
+        if budget <= 0:
+            break
+    before, budget = [], DATE_WINDOW_CHARS // 2
+    for _, text in reversed(lines[:index]):
+        before.append(text)
+        budget -= len(text)
+        if budget <= 0:
+            break
+    return after, before
+
+
+def _visible_lines(root: lxml_html.HtmlElement) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
+    """(element, text) for every text node outside scripts, links and noise containers."""
+    noise_cache: dict[lxml_html.HtmlElement, bool] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "option", "select"):
+            continue
+        if el not in noise_cache:
+            noise_cache[el] = is_noise(el)
+        if noise_cache[el]:
+            continue
+        text = clean_text(el.text)
+        if text:
+            yield el, text
+        for child in el:
+            tail = clean_text(child.tail)
+            if tail:
+                yield el, tail
+
+
+def metadata_date(sel: Selector, *, month_first: bool) -> tuple[ParsedDate, str] | None:
+    """article:published_time, schema.org datePublished (microdata or JSON-LD), DC dates."""
+    candidates = sel.css(
+        "meta[property='article:published_time']::attr(content),"
+        "meta[itemprop='datePublished']::attr(content),"
+        "[itemprop='datePublished']::attr(content),"
+        "[itemprop='datePublished']::attr(datetime),"
+        "[itemprop='datePublished']::text,"
+        "meta[name='pubdate']::attr(content),"
+        "meta[name='DC.date.issued']::attr(content),"
+        "meta[name='dc.date']::attr(content)"
+    ).getall()
+    for raw in candidates:
+        parsed = parse_date(raw, month_first=month_first)
+        if parsed:
+            return parsed, "meta"
+    for script in sel.css("script[type='application/ld+json']::text").getall():
+        for value in _jsonld_values(script, "datePublished"):
+            parsed = parse_date(value, month_first=month_first)
+            if parsed:
+                return parsed, "jsonld"
+    return None
+
+
+def _jsonld_values(text: str, key: str) -> Iterator[str]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get(key), str):
+                yield item[key]
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def url_date(url: str) -> ParsedDate | None:
+    """WordPress-style /yyyy/mm/dd/ permalinks."""
+    match = re.search(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/", url)
+    if not match:
+        return None
+    return parse_date(f"{match[3]}/{match[2]}/{match[1]}")
+
+
+def find_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The container with the most paragraph text and the fewest links (readability's idea)."""
+    best, best_score = None, 0.0
+    for el in root.iter("div", "article", "section", "td", "main"):
+        if is_noise(el):
+            continue
+        paragraphs = [clean_text(p.text_content()) for p in el.findall("p")]
+        direct = clean_text(el.text) + " ".join(clean_text(c.tail) for c in el)
+        text_len = sum(len(p) for p in paragraphs if len(p) > 25) + len(direct)
+        if text_len < 200:
+            continue
+        link_len = sum(len(clean_text(a.text_content())) for a in el.iter("a"))
+        total = max(1, len(clean_text(el.text_content())))
+        score = text_len * (1 - link_len / total)
+        if score > best_score:
+            best, best_score = el, score
+    return best

@@ -1,0 +1,25 @@
+"""Selector helpers: profile selectors are CSS unless they start with "/" or "(" (XPath)."""
+
+from __future__ import annotations
+
+from parsel import Selector, SelectorList
+
+
+def select(node: Selector, selectors: tuple[str, ...]) -> SelectorList[Selector]:
+    """The matches of the first selector alternative that matches anything."""
+    for selector in selectors:
+        found = node.xpath(selector) if selector.startswith(("/", "(")) else node.css(selector)
+        if found:
+            return found
+    return SelectorList([])
+
+
+def first_text(node: Selector, selectors: tuple[str, ...]) -> tuple[str, Selector] | None:
+    """The visible text of the first match with any text, and the match itself."""
+    from dostcrawler.extract.text import clean_text
+
+    for match in select(node, selectors):
+        text = clean_text(" ".join(match.xpath(".//text()[not(ancestor::script)]").getall()))
+        if text:
+            return text, match
+    return None

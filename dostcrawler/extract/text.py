@@ -1,0 +1,152 @@
+"""Text hygiene and HTML-to-paragraph conversion.
+
+Vietnamese sites mix NFC and NFD text, non-breaking spaces and Word-paste markup; every string
+that leaves this module is NFC with single spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+
+WHITESPACE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
+BLOCK_TAGS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt"),
+        *("figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header"),
+        *("hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td"),
+        *("tfoot", "th", "thead", "tr", "ul"),
+    }
+)
+SKIP_TAGS = frozenset(
+    {
+        *("script", "style", "noscript", "template", "select", "option", "button", "input"),
+        *("textarea", "iframe", "object", "embed", "svg", "canvas", "head", "title", "meta"),
+        "link",
+    }
+)
+EMPHASIS_TAGS = frozenset({"em", "i"})
+CENTERED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+
+
+def clean_text(text: str | None) -> str:
+    """NFC, every run of whitespace (nbsp and zero-width included) as one space, trimmed."""
+    if not text:
+        return ""
+    return WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+@dataclass
+class Block:
+    """One paragraph of text from a block-level element, with the hints caption detection needs."""
+
+    text: str
+    has_image: bool = False
+    emphasised: bool = False
+    centered: bool = False
+    caption_markup: bool = False
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_caption_like(self) -> bool:
+        """Marked as a caption, or wholly in italics, or centred: how editors caption photos."""
+        return self.caption_markup or self.emphasised or self.centered
+
+
+@dataclass
+class _Collector:
+    blocks: list[Block] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    emphasised_chars: int = 0
+    total_chars: int = 0
+    emphasis_depth: int = 0
+    caption_depth: int = 0
+    has_image: bool = False
+    links: list[tuple[str, str]] = field(default_factory=list)
+    owners: list[lxml_html.HtmlElement] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        visible = len(WHITESPACE.sub("", text))
+        self.total_chars += visible
+        if self.emphasis_depth or self.caption_depth:
+            self.emphasised_chars += visible
+
+    def flush(self) -> None:
+        text = clean_text("".join(self.parts))
+        if text or self.has_image:
+            owner = self.owners[-1] if self.owners else None
+            style = owner.get("style", "") if owner is not None else ""
+            align = owner.get("align", "") if owner is not None else ""
+            self.blocks.append(
+                Block(
+                    text=text,
+                    has_image=self.has_image,
+                    emphasised=bool(text) and self.emphasised_chars >= self.total_chars,
+                    centered=bool(CENTERED.search(style)) or align.lower() == "center",
+                    caption_markup=self.caption_depth > 0 or _is_caption_element(owner),
+                    links=self.links,
+                )
+            )
+        self.parts, self.links = [], []
+        self.emphasised_chars = self.total_chars = 0
+        self.has_image = False
+
+
+def _is_caption_element(element: lxml_html.HtmlElement | None) -> bool:
+    if element is None:
+        return False
+    if element.tag == "figcaption":
+        return True
+    marker = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    return "caption" in marker or "chuthich" in marker or "chu-thich" in marker
+
+
+def element_blocks(element: lxml_html.HtmlElement) -> list[Block]:
+    """Split an element into paragraphs: one per block-level element or <br>-separated line."""
+    collector = _Collector()
+    _walk(element, collector)
+    collector.flush()
+    return collector.blocks
+
+
+def _walk(element: lxml_html.HtmlElement, out: _Collector) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    tag = tag.lower().split("}")[-1]
+    if not tag or tag in SKIP_TAGS:
+        if element.tail:
+            out.add(element.tail)
+        return
+    is_block = tag in BLOCK_TAGS
+    if is_block:
+        out.flush()
+        out.owners.append(element)
+    if tag == "br":
+        out.flush()
+    if tag == "img":
+        out.has_image = True
+    emphasis = tag in EMPHASIS_TAGS
+    caption = _is_caption_element(element) and not is_block
+    out.emphasis_depth += emphasis
+    out.caption_depth += caption
+    if tag == "a" and element.get("href"):
+        out.links.append((element.get("href", ""), clean_text(element.text_content())))
+    if element.text:
+        out.add(element.text)
+    for child in element:
+        _walk(child, out)
+    out.emphasis_depth -= emphasis
+    out.caption_depth -= caption
+    if is_block:
+        out.flush()
+        out.owners.pop()
+    if element.tail:
+        out.add(element.tail)
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: runs of letters or digits."""
+    return len(re.findall(r"\w+", text))

@@ -1,0 +1,60 @@
+"""URL hygiene shared by every platform: canonical form, tracking parameters, attachments."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+# Query parameters that never change the page: analytics tags and share-widget markers.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_[a-z]+|fbclid|gclid|zarsrc|_ga|mc_[a-z]+|ref|share|fb_[a-z_]+)$", re.IGNORECASE
+)
+
+ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".zip": "application/zip",
+    ".rar": "application/vnd.rar",
+    ".7z": "application/x-7z-compressed",
+}
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, default port and fragment dropped, tracking params removed.
+
+    The query keeps its order: some ASP.NET and PHP sites read parameters positionally.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    kept = [(k, v) for k, v in query if not TRACKING_PARAMS.match(k)]
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, urlencode(kept, safe="/:,") if kept else "", ""))
+
+
+def url_hash(url: str) -> str:
+    """A short stable key for a URL with no platform id."""
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+
+
+def attachment_media_type(url: str) -> str | None:
+    """The media type of a document link (.pdf, .docx, ...), or None for an ordinary page."""
+    path = unquote(urlsplit(url).path).lower()
+    return ATTACHMENT_TYPES.get(posixpath.splitext(path)[1])
+
+
+def same_site(url: str, domains: tuple[str, ...]) -> bool:
+    """True when the URL's host is one of the domains or a subdomain of one."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)

@@ -1,0 +1,42 @@
+"""Downloader middleware: retries that back off instead of hammering a struggling server."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+RETRY_DELAY_KEY = "dostcrawler_retry_delay"
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry policy, waiting base ** attempt seconds before each retry."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler.settings)
+        self.crawler = crawler
+        self.backoff_base = crawler.settings.getfloat("DOSTCRAWLER_RETRY_BACKOFF_BASE", 2.0)
+        self.backoff_max = crawler.settings.getfloat("DOSTCRAWLER_RETRY_BACKOFF_MAX", 120.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        return cls(crawler)
+
+    def _retry(self, request: Request, reason: Any) -> Request | None:
+        retry = super()._retry(request, reason)
+        if retry is not None:
+            attempt = int(retry.meta.get("retry_times", 1))
+            retry.meta[RETRY_DELAY_KEY] = min(self.backoff_base**attempt, self.backoff_max)
+        return retry
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        """Wait out the backoff delay of a retried request before it is downloaded."""
+        delay = float(request.meta.pop(RETRY_DELAY_KEY, 0.0))
+        if delay > 0:
+            await deferLater(reactor, delay, lambda: None)

@@ -1,0 +1,82 @@
+"""Store: upsert into the SQLite archive, then write this run's JSONL when the spider closes."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+
+from dostcrawler.items import Article
+from dostcrawler.pipelines.shared import archive_for, release_archive
+from dostcrawler.storage.export import write_jsonl
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    """Upsert articles; one `crawls` row per run; `exports/jsonl/<site>/<run-start>.jsonl`."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.export_dir = Path(crawler.settings.get("DOSTCRAWLER_EXPORT_DIR"))
+        self.crawl_id: int | None = None
+        self.started = datetime.now(UTC)
+        self.jsonl_path: Path | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    @property
+    def spider(self) -> Any:
+        return self.crawler.spider
+
+    def open_spider(self) -> None:
+        """Register the site and open this run's `crawls` row."""
+        archive = archive_for(self.crawler)
+        archive.record_site(self.spider.profile)
+        self.started = datetime.now(UTC)
+        self.crawl_id = archive.start_crawl(self.spider.profile.name, self.spider.run_mode)
+
+    def process_item(self, item: Article) -> Article:
+        """Upsert one article and count whether it was new, updated or unchanged."""
+        assert self.crawl_id is not None and self.crawler.stats is not None
+        outcome = archive_for(self.crawler).upsert_article(item, self.crawl_id)
+        self.crawler.stats.inc_value(f"dostcrawler/articles/{outcome}")
+        return item
+
+    def close_spider(self) -> None:
+        """Fold in the alias and listing URLs the spider met, then write this run's JSONL."""
+        archive = archive_for(self.crawler)
+        for article_id, urls in sorted(self.spider.url_aliases.items()):
+            archive.add_aliases(article_id, sorted(urls))
+        for article_id, listing_url in sorted(self.spider.listing_urls.items()):
+            archive.set_listing_url(article_id, listing_url)
+        site = self.spider.profile.name
+        stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
+        self.jsonl_path = self.export_dir / "jsonl" / site / f"{stamp}.jsonl"
+        count = write_jsonl(archive.iter_articles(crawl_id=self.crawl_id), self.jsonl_path)
+        logger.info("wrote %d articles to %s", count, self.jsonl_path)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Close the run's row with the final stats."""
+        if self.crawl_id is None:
+            return
+        stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
+        status = "finished" if reason == "finished" else reason
+        archive_for(self.crawler).finish_crawl(
+            self.crawl_id,
+            status=status,
+            stats=stats,
+            jsonl_path=str(self.jsonl_path) if self.jsonl_path else None,
+        )
+        release_archive(self.crawler)

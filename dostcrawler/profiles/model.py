@@ -1,0 +1,86 @@
+"""Typed, frozen site profiles.
+
+A selector is CSS unless it starts with "/" or "(" (then XPath). Every selector key takes one
+string or a list of alternatives; the first alternative that matches wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+Selectors = tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListingRules:
+    """How to read a listing page: article links, pagination, and per-entry dates."""
+
+    article_links: Selectors = ()
+    next_page: Selectors = ()
+    item: Selectors = ()
+    item_date: Selectors = ()
+    max_pages: int = 2000
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleRules:
+    """Where each field lives on an article page, and what to cut from the body."""
+
+    title: Selectors = ()
+    date: Selectors = ()
+    body: Selectors = ()
+    authors: Selectors = ()
+    source: Selectors = ()
+    lead: Selectors = ()
+    category: Selectors = ()
+    attachments: Selectors = ()
+    remove: Selectors = ()
+    keep_captions: bool = False
+    date_order: str = "dmy"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpRules:
+    """Per-site transport settings."""
+
+    download_delay: float = 1.0
+    concurrency: int = 2
+    legacy_tls: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteProfile:
+    """Everything dostcrawler knows about one site."""
+
+    name: str
+    province: str
+    publisher: str
+    platform: str
+    domains: tuple[str, ...]
+    start_urls: tuple[str, ...]
+    merged_into: str | None = None
+    verified: bool = False
+    enabled: bool = True
+    notes: str = ""
+    listing: ListingRules = field(default_factory=ListingRules)
+    article: ArticleRules = field(default_factory=ArticleRules)
+    http: HttpRules = field(default_factory=HttpRules)
+    path: str | None = None
+    # "section.key" names the profile file itself set (the rest came from the platform preset).
+    own_keys: frozenset[str] = frozenset()
+
+    @property
+    def month_first(self) -> bool:
+        """True where the site writes dates month first (DotNetNuke's US format)."""
+        return self.article.date_order == "mdy"
+
+    def with_origin(self, origin: str) -> SiteProfile:
+        """The same profile served from another scheme+host (a moved site, or a test server)."""
+        new = urlsplit(origin)
+        start_urls = tuple(
+            urlsplit(url)._replace(scheme=new.scheme, netloc=new.netloc).geturl()
+            for url in self.start_urls
+        )
+        host = new.hostname or ""
+        return replace(self, start_urls=start_urls, domains=(host, *self.domains))

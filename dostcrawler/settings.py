@@ -1,0 +1,66 @@
+"""Scrapy settings: polite, archival defaults.
+
+Tuning knobs read the environment (DOSTCRAWLER_*) so a scheduler can change them without code.
+"""
+
+from __future__ import annotations
+
+import os
+
+from dostcrawler import __version__
+
+BOT_NAME = "dostcrawler"
+SPIDER_MODULES = ["dostcrawler.spiders"]
+NEWSPIDER_MODULE = "dostcrawler.spiders"
+
+USER_AGENT = (
+    f"dostcrawler/{__version__} (+https://github.com/dostcrawler/dostcrawler; "
+    "archival crawler for public DOST news)"
+)
+ROBOTSTXT_OBEY = True
+
+# Politeness: these are old, slow government servers. At most 2 requests in flight per site.
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = float(os.getenv("DOSTCRAWLER_DOWNLOAD_DELAY", "1.0"))
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = float(os.getenv("DOSTCRAWLER_AUTOTHROTTLE_START_DELAY", "2.0"))
+AUTOTHROTTLE_MAX_DELAY = float(os.getenv("DOSTCRAWLER_AUTOTHROTTLE_MAX_DELAY", "30.0"))
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Exponential backoff between retries: 2 s, 4 s, 8 s ... (dostcrawler.middlewares).
+DOSTCRAWLER_RETRY_BACKOFF_BASE = float(os.getenv("DOSTCRAWLER_RETRY_BACKOFF_BASE", "2.0"))
+DOSTCRAWLER_RETRY_BACKOFF_MAX = 120.0
+
+REDIRECT_ENABLED = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Replaces Scrapy's retry middleware with one that waits longer before each new try.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "dostcrawler.middlewares.BackoffRetryMiddleware": 550,
+}
+
+ITEM_PIPELINES = {
+    "dostcrawler.pipelines.NormalizePipeline": 100,
+    "dostcrawler.pipelines.ValidatePipeline": 200,
+    "dostcrawler.pipelines.DedupPipeline": 300,
+    "dostcrawler.pipelines.StorePipeline": 400,
+}
+
+# Where the archive and exports go.
+DOSTCRAWLER_EXPORT_DIR = os.getenv("DOSTCRAWLER_EXPORT_DIR", "exports")
+DOSTCRAWLER_DB_PATH = os.getenv(
+    "DOSTCRAWLER_DB_PATH", os.path.join(DOSTCRAWLER_EXPORT_DIR, "archive.sqlite")
+)

@@ -1,0 +1,280 @@
+"""The profile-driven news spider: listing pages -> article pages -> Article items.
+
+Links are canonicalised by the platform's rules before they are requested, so a print view or a
+case variant of an article is never fetched twice; the variants are kept as alias URLs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Response, TextResponse
+
+from dostcrawler import __version__
+from dostcrawler.extract.article import ListingHint, extract_article
+from dostcrawler.extract.dates import parse_date
+from dostcrawler.extract.select import select
+from dostcrawler.extract.text import clean_text
+from dostcrawler.extract.urls import attachment_media_type, same_site
+from dostcrawler.items import Article
+from dostcrawler.platforms import PLATFORMS
+from dostcrawler.profiles import SiteProfile, generic_profile, load_profile_file
+
+logger = logging.getLogger(__name__)
+
+NEXT_PAGE_TEXT = re.compile(r"^(?:trang sau|sau|tiếp|trang tiếp|tiếp theo|next|»|›|>|>>)$", re.I)
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl one site: subclasses fix `profile`; this one takes -a profile= or -a start_url=."""
+
+    name = "news"
+    profile: SiteProfile
+
+    def __init__(
+        self,
+        *args: Any,
+        profile: SiteProfile | str | None = None,
+        start_url: str | None = None,
+        origin: str | None = None,
+        max_articles: int | str | None = None,
+        mode: str = "full",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if isinstance(profile, str):
+            profile = load_profile_file(profile)
+        if profile is None and start_url:
+            profile = generic_profile(start_url)
+        if profile is not None:
+            self.profile = profile
+        if not hasattr(self, "profile"):
+            raise ValueError("NewsSpider needs -a profile=FILE or -a start_url=URL")
+        self.platform = PLATFORMS[self.profile.platform]
+        self.real_domains = self.profile.domains
+        self.origin = origin.rstrip("/") if origin else None
+        if self.origin:
+            self.profile = self.profile.with_origin(self.origin)
+        self.allowed_domains = [d for d in self.profile.domains if d]
+        self.max_articles = int(max_articles) if max_articles else None
+        self.run_mode = mode
+        self.requested: set[str] = set()
+        self.url_aliases: dict[str, set[str]] = defaultdict(set)
+        # The listing page each article was found on, even when a related-article link on
+        # another article page led to it first.
+        self.listing_urls: dict[str, str] = {}
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        """The profile's start URLs, as listing pages."""
+        for url in self.profile.start_urls:
+            yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": 1})
+
+    # Listing pages ----------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
+        """Request every article the listing shows, then the next listing page."""
+        if not isinstance(response, TextResponse):
+            self._count("skipped/non_html_listing")
+            return
+        self._count("pages/listing")
+        for url, hint in self._listing_entries(response):
+            yield from self._article_request(url, response.url, hint)
+        if page < self.profile.listing.max_pages:
+            for url in self._next_pages(response, page):
+                yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": page + 1})
+
+    def _listing_entries(self, response: TextResponse) -> Iterator[tuple[str, ListingHint]]:
+        rules = self.profile.listing
+        entries = select(response.selector, rules.item) if rules.item else []
+        if entries:
+            for entry in entries:
+                links = select(entry, rules.article_links) or entry.css("a[href]")
+                href = links.attrib.get("href") if links else None
+                if href:
+                    yield response.urljoin(href), self._entry_hint(entry, rules.item_date)
+            return
+        for link in select(response.selector, rules.article_links):
+            href = link.attrib.get("href")
+            if href:
+                # The entry's date is usually printed next to its link: "Title (19/01/2022)".
+                parent = link.xpath("..")[0] if link.xpath("..") else link
+                yield response.urljoin(href), self._entry_hint(parent, ())
+
+    def _entry_hint(self, entry: Selector, date_selectors: tuple[str, ...]) -> ListingHint:
+        texts = select(entry, date_selectors).xpath("string()").getall() if date_selectors else []
+        if not texts:
+            own = entry.xpath("text() | */text()[not(ancestor::a)]").getall()
+            texts = [" ".join(own)]
+        for text in texts:
+            parsed = parse_date(clean_text(text), month_first=self.profile.month_first)
+            if parsed:
+                return ListingHint(date=parsed)
+        return ListingHint()
+
+    def _next_pages(self, response: TextResponse, page: int) -> Iterator[str]:
+        selectors = self.profile.listing.next_page
+        links = (
+            select(response.selector, selectors) if selectors else self._pager_links(response, page)
+        )
+        for link in links:
+            href = link.attrib.get("href", "")
+            if href and not href.startswith(("javascript:", "#")):
+                yield self._local(response.urljoin(href))
+
+    def _pager_links(self, response: TextResponse, page: int) -> list[Selector]:
+        """Without a selector: rel=next, a "Trang sau"/"»" link, or the link numbered page+1."""
+        found = response.css("a[rel~=next]")
+        if found:
+            return list(found[:1])
+        numbered = []
+        for link in response.css("a[href]"):
+            text = clean_text(link.xpath("string()").get())
+            if NEXT_PAGE_TEXT.match(text) or text == str(page + 1):
+                numbered.append(link)
+        return numbered[:1]
+
+    # Article pages ----------------------------------------------------------------------------
+
+    def _article_request(
+        self, url: str, listing_url: str | None, hint: ListingHint
+    ) -> Iterator[scrapy.Request]:
+        # A fragment never reaches the server: "#mainContent" is the same URL, not an alias.
+        url = urldefrag(self._local(url))[0]
+        if not same_site(url, tuple(self.allowed_domains)) or attachment_media_type(url):
+            return
+        canonical = self.platform.canonicalize(url, self.profile)
+        article_id = f"{self.profile.name}:{self.platform.key_for(canonical)}"
+        if url != canonical:
+            self.url_aliases[article_id].add(url)
+        if listing_url:
+            self.listing_urls.setdefault(article_id, listing_url)
+        if article_id in self.requested:
+            return
+        if self.max_articles is not None and len(self.requested) >= self.max_articles:
+            return
+        self.requested.add(article_id)
+        yield scrapy.Request(
+            canonical,
+            callback=self.parse_article,
+            cb_kwargs={"article_id": article_id, "hint": hint},
+        )
+
+    def parse_article(
+        self, response: Response, article_id: str, hint: ListingHint
+    ) -> Iterator[Article | scrapy.Request]:
+        """Extract the article, and follow links to other articles of the same site."""
+        if not isinstance(response, TextResponse):
+            self._count("skipped/non_html_article")
+            logger.warning(
+                "skipped %s: not an HTML page (%s)",
+                response.url,
+                response.headers.get("Content-Type"),
+            )
+            return
+        self._count("pages/article")
+        try:
+            yield self._build_article(response, article_id, self.listing_urls.get(article_id), hint)
+        except Exception as exc:  # one broken page must never stop an archival crawl
+            self._count("errors/parse")
+            logger.error("cannot parse %s: %s: %s", response.url, type(exc).__name__, exc)
+        for href in response.css("a[href]::attr(href)").getall():
+            url = self._local(response.urljoin(href))
+            if self.platform.is_article_url(url):
+                yield from self._article_request(url, None, ListingHint())
+
+    def _build_article(
+        self, response: TextResponse, article_id: str, listing_url: str | None, hint: ListingHint
+    ) -> Article:
+        return article_from_page(
+            response.text,
+            response.url,
+            profile=self.profile,
+            article_id=article_id,
+            listing_url=listing_url,
+            hint=hint,
+            http_status=response.status,
+        )
+
+    # Helpers ----------------------------------------------------------------------------------
+
+    def _local(self, url: str) -> str:
+        """Links to the site's real host go to --origin instead (moved sites, test servers)."""
+        if not self.origin:
+            return url
+        parts = urlsplit(url)
+        if parts.hostname and same_site(url, self.real_domains):
+            origin = urlsplit(self.origin)
+            return parts._replace(scheme=origin.scheme, netloc=origin.netloc).geturl()
+        return url
+
+    def _count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"dostcrawler/{key}")
+
+
+def article_from_page(
+    html: str,
+    url: str,
+    *,
+    profile: SiteProfile,
+    article_id: str | None = None,
+    listing_url: str | None = None,
+    hint: ListingHint | None = None,
+    http_status: int | None = None,
+) -> Article:
+    """The Article record of one fetched page (the same code path for crawls and `parse`)."""
+    platform = PLATFORMS[profile.platform]
+    canonical = platform.canonicalize(url, profile)
+    extraction = extract_article(html, url, profile=profile, hint=hint)
+    return Article(
+        id=article_id or f"{profile.name}:{platform.key_for(canonical)}",
+        site=profile.name,
+        province=profile.province or None,
+        publisher=profile.publisher or None,
+        url=canonical,
+        listing_url=listing_url,
+        category=extraction.category,
+        title=extraction.title,
+        lead=extraction.lead,
+        body=extraction.body,
+        body_html=extraction.body_html,
+        authors=extraction.authors,
+        source=extraction.source,
+        published_at=extraction.published_at,
+        published_at_raw=extraction.published_at_raw,
+        date_source=extraction.date_source,
+        attachments=extraction.attachments,
+        images=extraction.images,
+        fetched_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        http_status=http_status,
+        extractor={
+            "name": "dostcrawler",
+            "version": __version__,
+            "platform": profile.platform,
+            "fields": extraction.fields,
+        },
+    )
+
+
+def spider_class(profile: SiteProfile, module: str = __name__) -> type[NewsSpider]:
+    """A NewsSpider subclass named after the site, with the site's politeness settings."""
+    class_name = "".join(part.capitalize() for part in profile.name.split("_")) + "Spider"
+    attrs: dict[str, Any] = {
+        "name": profile.name,
+        "profile": profile,
+        # Scrapy lists only spider classes defined in the module it walks.
+        "__module__": module,
+        "custom_settings": {
+            "DOWNLOAD_DELAY": profile.http.download_delay,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": min(profile.http.concurrency, 2),
+        },
+    }
+    return type(class_name, (NewsSpider,), attrs)

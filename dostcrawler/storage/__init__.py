@@ -1,0 +1,7 @@
+"""The SQLite archive and its exports."""
+
+from __future__ import annotations
+
+from dostcrawler.storage.db import Archive, ArchiveError, fold_diacritics
+
+__all__ = ["Archive", "ArchiveError", "fold_diacritics"]

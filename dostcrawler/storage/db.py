@@ -1,0 +1,291 @@
+"""The archive: one SQLite file, written through sqlite-utils.
+
+WAL mode and a busy timeout let data teams read while a crawl writes. Upserts on `id` make a
+re-run idempotent; a changed title or body becomes a new row in `article_versions`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from dostcrawler import __version__
+from dostcrawler.items import RECORD_FIELDS, Article
+from dostcrawler.profiles.model import SiteProfile
+from dostcrawler.storage.migrations import LIST_COLUMNS, migrations
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class ArchiveError(RuntimeError):
+    """The archive file cannot be opened or written."""
+
+
+def utc_now() -> str:
+    """Now, UTC, ISO 8601 with a Z."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fold_diacritics(text: str) -> str:
+    """Vietnamese without marks, đ as d: "Chuyển đổi số" -> "chuyen doi so"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+class Archive:
+    """The SQLite archive of one or many sites."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            self.db = Database(conn)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.enable_wal()
+            migrations.apply(self.db)
+        except (OSError, sqlite3.Error) as exc:
+            raise ArchiveError(f"cannot open the archive {self.path}: {exc}") from None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    # Runs -----------------------------------------------------------------------------------
+
+    def start_crawl(self, site: str, mode: str) -> int:
+        """A new `crawls` row for a run that starts now; its id."""
+        table = self.db.table("crawls")
+        table.insert(
+            {
+                "site": site,
+                "mode": mode,
+                "started_at": utc_now(),
+                "status": "running",
+                "dostcrawler_version": __version__,
+            }
+        )
+        return int(str(table.last_pk))
+
+    def finish_crawl(
+        self, crawl_id: int, *, status: str, stats: dict[str, Any], jsonl_path: str | None
+    ) -> None:
+        """Close a run's row with its outcome and stats."""
+        self.db.table("crawls").update(
+            crawl_id,
+            {
+                "finished_at": utc_now(),
+                "status": status,
+                "stats": json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
+                "jsonl_path": jsonl_path,
+            },
+        )
+
+    def record_site(self, profile: SiteProfile) -> None:
+        """Keep the `sites` table in step with the profile used."""
+        self.db.table("sites").upsert(
+            {
+                "name": profile.name,
+                "province": profile.province,
+                "merged_into": profile.merged_into,
+                "publisher": profile.publisher,
+                "platform": profile.platform,
+                "domains": json.dumps(list(profile.domains)),
+                "start_urls": json.dumps(list(profile.start_urls)),
+                "verified": int(profile.verified),
+            },
+            pk="name",
+        )
+
+    # Articles -------------------------------------------------------------------------------
+
+    def get_article(self, article_id: str) -> dict[str, Any] | None:
+        """The current row of one article, lists decoded."""
+        rows = list(self.db.table("articles").rows_where("id = ?", [article_id]))
+        return decode_row(rows[0]) if rows else None
+
+    def find_same_content(self, site: str, content_hash: str, other_than: str) -> str | None:
+        """The id of another article of the site with exactly this content, if any."""
+        rows = self.db.execute(
+            "select id from articles where site = ? and content_hash = ? and id != ? "
+            "order by first_seen_at, id limit 1",
+            [site, content_hash, other_than],
+        ).fetchall()
+        return str(rows[0][0]) if rows else None
+
+    def upsert_article(self, article: Article, crawl_id: int) -> str:
+        """Store one article; returns "new", "updated" or "unchanged"."""
+        assert article.id is not None
+        now = article.fetched_at or utc_now()
+        existing = self.get_article(article.id)
+        record = asdict(article)
+        record["last_crawl_id"] = crawl_id
+        record["last_seen_at"] = now
+        if existing is None:
+            outcome = "new"
+            record["first_seen_at"] = now
+            record["version"] = 1
+        else:
+            record["first_seen_at"] = existing["first_seen_at"]
+            record["alias_urls"] = sorted(set(existing["alias_urls"]) | set(article.alias_urls))
+            changed = existing["content_hash"] != article.content_hash
+            record["version"] = existing["version"] + 1 if changed else existing["version"]
+            outcome = "updated" if changed else "unchanged"
+        with self.db.conn:
+            self.db.table("articles").upsert(encode_row(record), pk="id")
+            if outcome != "unchanged":
+                self._add_version(record, crawl_id)
+            self._index(record)
+            self._see_url(record["url"], article.id, article.site, "canonical", now)
+            for alias in record["alias_urls"]:
+                self._see_url(alias, article.id, article.site, "alias", now)
+        return outcome
+
+    def add_aliases(self, article_id: str, urls: list[str]) -> None:
+        """Record more URLs that served an article already stored."""
+        row = self.get_article(article_id)
+        if row is None:
+            return
+        aliases = sorted((set(row["alias_urls"]) | set(urls)) - {row["url"]})
+        now = utc_now()
+        with self.db.conn:
+            self.db.table("articles").update(article_id, {"alias_urls": json.dumps(aliases)})
+            for url in aliases:
+                self._see_url(url, article_id, row["site"], "alias", now)
+
+    def set_listing_url(self, article_id: str, listing_url: str) -> None:
+        """Record where an article is listed, if nothing was recorded yet."""
+        self.db.execute(
+            "update articles set listing_url = ? where id = ? and listing_url is null",
+            [listing_url, article_id],
+        )
+        self.db.conn.commit()
+
+    def _add_version(self, record: dict[str, Any], crawl_id: int) -> None:
+        self.db.table("article_versions").upsert(
+            {
+                "article_id": record["id"],
+                "version": record["version"],
+                "content_hash": record["content_hash"],
+                "title": record["title"],
+                "lead": record["lead"],
+                "body": record["body"],
+                "published_at": record["published_at"],
+                "authors": json.dumps(record["authors"], ensure_ascii=False),
+                "fetched_at": record["fetched_at"],
+                "crawl_id": crawl_id,
+            },
+            pk=("article_id", "version"),
+        )
+
+    def _index(self, record: dict[str, Any]) -> None:
+        authors = ", ".join(record["authors"])
+        text = " ".join(filter(None, [record["title"], record["lead"], record["body"], authors]))
+        self.db.table("articles_search").upsert(
+            {
+                "id": record["id"],
+                "title": record["title"],
+                "lead": record["lead"],
+                "body": record["body"],
+                "authors": authors,
+                "folded": fold_diacritics(text),
+            },
+            pk="id",
+        )
+
+    def _see_url(self, url: str, article_id: str, site: str, kind: str, now: str) -> None:
+        table = self.db.table("urls")
+        rows = list(table.rows_where("url = ?", [url]))
+        first_seen = rows[0]["first_seen_at"] if rows else now
+        table.upsert(
+            {
+                "url": url,
+                "article_id": article_id,
+                "site": site,
+                "kind": kind,
+                "first_seen_at": first_seen,
+                "last_seen_at": now,
+            },
+            pk="url",
+        )
+
+    # Queries --------------------------------------------------------------------------------
+
+    def iter_articles(
+        self, *, site: str | None = None, since: str | None = None, crawl_id: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Articles in export order: site, published_at (undated last), id."""
+        where: list[str] = []
+        params: list[str | int] = []
+        if site:
+            where.append("site = ?")
+            params.append(site)
+        if since:
+            where.append("published_at >= ?")
+            params.append(since)
+        if crawl_id is not None:
+            where.append("last_crawl_id = ?")
+            params.append(crawl_id)
+        sql = "select * from articles"
+        if where:
+            sql += " where " + " and ".join(where)
+        sql += " order by site, published_at is null, published_at, id"
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            yield decode_row(dict(zip(names, values, strict=True)))
+
+    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search, with or without diacritics."""
+        terms = " ".join(f'"{word}"' for word in query.replace('"', " ").split())
+        sql = (
+            "select articles.id, articles.title, articles.published_at from articles_search_fts "
+            "join articles_search on articles_search.rowid = articles_search_fts.rowid "
+            "join articles on articles.id = articles_search.id "
+            "where articles_search_fts match ? order by rank limit ?"
+        )
+        cursor = self.db.execute(sql, [terms, limit])
+        return [dict(zip(("id", "title", "published_at"), row, strict=True)) for row in cursor]
+
+    def site_stats(self) -> list[dict[str, Any]]:
+        """Per site: article count, date range, last crawl."""
+        sql = """
+            select a.site, count(*) as articles, min(a.published_at) as first_published,
+                   max(a.published_at) as last_published,
+                   (select max(c.started_at) from crawls c where c.site = a.site) as last_crawl,
+                   (select c.status from crawls c where c.site = a.site
+                    order by c.id desc limit 1) as last_status
+            from articles a group by a.site order by a.site
+        """
+        cursor = self.db.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def encode_row(record: dict[str, Any]) -> dict[str, Any]:
+    """Lists and dicts as JSON text (UTF-8, unescaped)."""
+    return {
+        key: json.dumps(value, ensure_ascii=False, sort_keys=key == "extractor")
+        if key in LIST_COLUMNS
+        else value
+        for key, value in record.items()
+    }
+
+
+def decode_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row back as a record: JSON columns decoded, every record key present."""
+    record = {name: row.get(name) for name in RECORD_FIELDS}
+    for key in LIST_COLUMNS:
+        value = record.get(key)
+        record[key] = (
+            json.loads(value) if isinstance(value, str) else ([] if key != "extractor" else {})
+        )
+    return record

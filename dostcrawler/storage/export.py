@@ -1,0 +1,47 @@
+"""JSON Lines exports: UTF-8, one record per line, every key, a deterministic order.
+
+Files are written to a temporary name in the same folder and renamed, so a reader never sees
+half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+
+def record_line(record: dict[str, Any]) -> str:
+    """One JSONL line: keys in record order, Vietnamese unescaped."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], target: str | Path) -> int:
+    """Write records to `target` atomically ("-" is stdout); returns the number written."""
+    if str(target) == "-":
+        return _write(records, sys.stdout)
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            count = _write(records, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _write(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    count = 0
+    for record in records:
+        out.write(record_line(record))
+        count += 1
+    return count

@@ -1,0 +1,97 @@
+"""Schema migrations for the archive (sqlite-utils Migrations: each runs once, in order)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database, Migrations
+
+from dostcrawler.items import RECORD_FIELDS
+
+migrations = Migrations("dostcrawler")
+
+LIST_COLUMNS = ("alias_urls", "authors", "attachments", "images", "extractor")
+INT_COLUMNS = ("word_count", "version", "http_status")
+
+
+def _article_columns() -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for name in RECORD_FIELDS:
+        columns[name] = int if name in INT_COLUMNS else str
+    columns["last_crawl_id"] = int
+    return columns
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """articles, article_versions, urls, crawls, sites and the search index."""
+    db.table("articles").create(_article_columns(), pk="id", not_null={"site", "url"})
+    db.table("articles").create_index(["site", "published_at"])
+    db.table("articles").create_index(["site", "content_hash"])
+    db.table("article_versions").create(
+        {
+            "article_id": str,
+            "version": int,
+            "content_hash": str,
+            "title": str,
+            "lead": str,
+            "body": str,
+            "published_at": str,
+            "authors": str,
+            "fetched_at": str,
+            "crawl_id": int,
+        },
+        pk=("article_id", "version"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("urls").create(
+        {
+            "url": str,
+            "article_id": str,
+            "site": str,
+            "kind": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+        },
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("urls").create_index(["article_id"])
+    db.table("crawls").create(
+        {
+            "id": int,
+            "site": str,
+            "mode": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "stats": str,
+            "jsonl_path": str,
+            "dostcrawler_version": str,
+        },
+        pk="id",
+    )
+    db.table("sites").create(
+        {
+            "name": str,
+            "province": str,
+            "merged_into": str,
+            "publisher": str,
+            "platform": str,
+            "domains": str,
+            "start_urls": str,
+            "verified": int,
+        },
+        pk="name",
+    )
+    # Search text lives beside the articles: the original words plus an ASCII-folded copy, so
+    # "chuyen doi so" and "chuyển đổi số" both match (FTS5 alone never folds đ to d).
+    db.table("articles_search").create(
+        {"id": str, "title": str, "lead": str, "body": str, "authors": str, "folded": str},
+        pk="id",
+    )
+    db.table("articles_search").enable_fts(
+        ["title", "lead", "body", "authors", "folded"],
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )

@@ -1,0 +1,83 @@
+"""Shared fixtures: fixture sites served on 127.0.0.1, and crawls of them through the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dostcrawler.demo.server import SiteServer, serve_site
+from tests.sitefixtures import SITES_DIR
+
+ROOT = Path(__file__).parent.parent
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m dostcrawler ARGS` in a fresh process, as a user or a scheduler would.
+
+    Crawls get their own process because Twisted's reactor cannot be restarted in one process.
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "dostcrawler", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=300,
+    )
+
+
+@dataclass
+class Crawled:
+    """A fixture site crawled twice into one archive."""
+
+    site: str
+    server: SiteServer
+    db: Path
+    workdir: Path
+    runs: list[subprocess.CompletedProcess[str]]
+
+    @property
+    def origin(self) -> str:
+        return self.server.origin
+
+
+@pytest.fixture(scope="session")
+def crawl_twice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Crawled]]:
+    """Serve a fixture site and crawl it twice (cached per site for the whole session)."""
+    cache: dict[str, Crawled] = {}
+    with ExitStack() as stack:
+
+        def crawl(site: str) -> Crawled:
+            if site not in cache:
+                server = stack.enter_context(serve_site(SITES_DIR / site))
+                workdir = tmp_path_factory.mktemp(f"crawl-{site}")
+                db = workdir / "archive.sqlite"
+                runs = []
+                for _ in range(2):
+                    result = run_cli(
+                        "crawl",
+                        site,
+                        "--origin",
+                        server.origin,
+                        "--db",
+                        str(db),
+                        "--export-dir",
+                        str(workdir / "exports"),
+                        "--delay",
+                        "0",
+                    )
+                    assert result.returncode == 0, result.stderr[-3000:]
+                    runs.append(result)
+                cache[site] = Crawled(site, server, db, workdir, runs)
+            return cache[site]
+
+        yield crawl

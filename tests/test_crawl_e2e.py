@@ -1,0 +1,158 @@
+"""End to end: crawl every fixture site through the real Scrapy engine, twice."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dostcrawler.items import RECORD_FIELDS
+from dostcrawler.storage.db import Archive
+from tests.conftest import Crawled, run_cli
+from tests.sitefixtures import FixtureSite, fixture_sites
+
+SITES = fixture_sites()
+FIELDS = ("title", "published_at", "authors", "source", "lead", "category", "body")
+
+
+@pytest.fixture(params=SITES, ids=[s.name for s in SITES])
+def site(request: pytest.FixtureRequest) -> FixtureSite:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def crawled(site: FixtureSite, crawl_twice: Callable[[str], Crawled]) -> Crawled:
+    return crawl_twice(site.name)
+
+
+def _rows(db: Path) -> dict[str, dict[str, Any]]:
+    archive = Archive(db)
+    try:
+        return {row["url"]: row for row in archive.iter_articles()}
+    finally:
+        archive.close()
+
+
+def test_crawl_finds_exactly_the_expected_articles(site: FixtureSite, crawled: Crawled) -> None:
+    rows = _rows(crawled.db)
+    origin = crawled.origin
+    assert sorted(rows) == sorted(origin + a["path"] for a in site.articles)
+    for article in site.articles:
+        row = rows[origin + article["path"]]
+        for name in FIELDS:
+            assert row[name] == article[name], (article["path"], name)
+        assert row["alias_urls"] == sorted(origin + p for p in article["alias_paths"])
+        assert row["attachments"] == [
+            {"url": origin + a["path"], "name": a["name"], "media_type": a["media_type"]}
+            for a in article["attachments"]
+        ]
+        assert row["listing_url"] is not None
+        for junk in article["must_not_contain"]:
+            assert junk not in (row["body"] or "")
+
+
+def test_not_articles_are_not_stored(site: FixtureSite, crawled: Crawled) -> None:
+    rows = _rows(crawled.db)
+    for path in site.expected.get("not_articles", []):
+        assert crawled.origin + path not in rows
+
+
+def test_second_run_adds_no_rows_and_records_a_second_crawl(
+    site: FixtureSite, crawled: Crawled
+) -> None:
+    count = len(site.articles)
+    with sqlite3.connect(crawled.db) as conn:
+        articles = conn.execute("select count(*) from articles").fetchone()[0]
+        versions = conn.execute("select count(*) from article_versions").fetchone()[0]
+        crawls = conn.execute("select status, stats from crawls order by id").fetchall()
+    assert articles == versions == count
+    assert [status for status, _ in crawls] == ["finished", "finished"]
+    first, second = (json.loads(stats) for _, stats in crawls)
+    assert first["dostcrawler/articles/new"] == count
+    assert second["dostcrawler/articles/unchanged"] == count
+    assert "dostcrawler/articles/new" not in second
+
+
+def test_every_alias_url_belongs_to_its_article(site: FixtureSite, crawled: Crawled) -> None:
+    with sqlite3.connect(crawled.db) as conn:
+        for article in site.articles:
+            canonical_id = conn.execute(
+                "select id from articles where url = ?", [crawled.origin + article["path"]]
+            ).fetchone()[0]
+            for alias in article["alias_paths"]:
+                owner = conn.execute(
+                    "select article_id, kind from urls where url = ?", [crawled.origin + alias]
+                ).fetchone()
+                assert owner == (canonical_id, "alias")
+
+
+def test_per_run_jsonl_is_complete_utf8_with_every_key(site: FixtureSite, crawled: Crawled) -> None:
+    files = sorted((crawled.workdir / "exports" / "jsonl" / site.name).glob("*.jsonl"))
+    assert files
+    raw = files[-1].read_bytes()
+    assert b"\\u" not in raw
+    lines = raw.decode("utf-8").splitlines()
+    assert len(lines) == len(site.articles)
+    records = [json.loads(line) for line in lines]
+    assert all(list(record) == list(RECORD_FIELDS) for record in records)
+    keys = [
+        (r["site"], r["published_at"] is None, r["published_at"] or "", r["id"]) for r in records
+    ]
+    assert keys == sorted(keys)
+
+
+def test_export_is_byte_identical_across_runs(crawled: Crawled, tmp_path: Path) -> None:
+    outputs = []
+    for name in ("one.jsonl", "two.jsonl"):
+        result = run_cli("export", "--db", str(crawled.db), "-o", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0]
+
+
+# Vĩnh Phúc specifics ---------------------------------------------------------------------------
+
+
+def test_vinhphuc_soft_404_is_dropped_with_its_reason(
+    crawl_twice: Callable[[str], Crawled],
+) -> None:
+    crawled = crawl_twice("vinhphuc")
+    with sqlite3.connect(crawled.db) as conn:
+        stats = json.loads(
+            conn.execute("select stats from crawls order by id limit 1").fetchone()[0]
+        )
+    assert stats["dostcrawler/dropped/no body text and no attachments"] == 1
+
+
+def test_vinhphuc_lowercase_variant_is_an_alias(crawl_twice: Callable[[str], Crawled]) -> None:
+    crawled = crawl_twice("vinhphuc")
+    alias = crawled.origin + "/noidung/tintuc/lists/tintuchoatdong/view_detail.aspx?itemid=1047"
+    requested = [path for method, path in crawled.server.requests if "itemid=1047" in path]
+    assert requested == []  # canonicalised before requesting: never fetched
+    with sqlite3.connect(crawled.db) as conn:
+        owner = conn.execute("select article_id from urls where url = ?", [alias]).fetchone()
+    assert owner == ("vinhphuc:tintuchoatdong-1047",)
+
+
+def test_search_works_with_and_without_diacritics(crawl_twice: Callable[[str], Crawled]) -> None:
+    archive = Archive(crawl_twice("vinhphuc").db)
+    try:
+        with_marks = {r["id"] for r in archive.search("chuyển đổi số")}
+        without = {r["id"] for r in archive.search("chuyen doi so")}
+    finally:
+        archive.close()
+    assert "vinhphuc:tintuchoatdong-1044" in with_marks
+    assert with_marks == without
+
+
+def test_stats_command_reports_the_site(crawl_twice: Callable[[str], Crawled]) -> None:
+    crawled = crawl_twice("vinhphuc")
+    result = run_cli("stats", "--db", str(crawled.db))
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("vinhphuc"))
+    assert " 13 " in line and "2021-09-29" in line and "2022-01-19" in line
