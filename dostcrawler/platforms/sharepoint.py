@@ -2,8 +2,9 @@
 
 Articles are list items: `/<site>/Lists/<List>/View_Detail.aspx?ItemID=<n>` (also
 `DispForm.aspx?ID=` and `ChiTiet.aspx?ID=`). IIS serves paths and query keys
-case-insensitively, so the same item shows up as `.../lists/tintuchoatdong/view_detail.aspx?itemid=<n>`; SharePoint also appends
-`Source=` return links and ribbon parameters. All of these are one article.
+case-insensitively, so the same item shows up as
+`.../lists/tintuchoatdong/view_detail.aspx?itemid=<n>`; SharePoint also appends `Source=`
+return links and ribbon parameters. All of these are one article.
 """
 
 from __future__ import annotations
