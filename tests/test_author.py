@@ -1,0 +1,63 @@
+"""Bylines and source credits, table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+from dostcrawler.extract.author import looks_like_person, read_byline
+
+BODY = "Sáng ngày 18/01/2022, Sở Khoa học và Công nghệ tỉnh Vĩnh Phúc tổ chức Hội nghị tổng kết."
+
+
+@pytest.mark.parametrize(
+    ("last_lines", "authors", "source", "consumed"),
+    [
+        (["Thu Huyên"], ["Thu Huyên"], None, 1),
+        (["Hồng Nhung - Đức Anh"], ["Hồng Nhung", "Đức Anh"], None, 1),
+        (["Tin, ảnh: Minh Tuấn"], ["Minh Tuấn"], None, 1),
+        (["Bài và ảnh: Lê Huy Nghĩa"], ["Lê Huy Nghĩa"], None, 1),
+        (["Tác giả: Nguyễn Văn A, Trần Thị B"], ["Nguyễn Văn A", "Trần Thị B"], None, 1),
+        (
+            ["Nguồn: Trung tâm Thông tin và Thống kê KH&CN"],
+            [],
+            "Trung tâm Thông tin và Thống kê KH&CN",
+            1,
+        ),
+        (["Nguồn tin: Văn phòng Sở - KH&CN"], [], "Văn phòng Sở - KH&CN", 1),
+        (["Thanh Hà", "Nguồn: Báo Vĩnh Phúc"], ["Thanh Hà"], "Báo Vĩnh Phúc", 2),
+        (["(Sở KH&CN An Giang)"], [], "Sở KH&CN An Giang", 1),
+        (["Theo Báo Nhân Dân"], [], "Báo Nhân Dân", 1),
+        (["Thanh tra Sở"], [], "Thanh tra Sở", 1),
+        # Not bylines: ordinary sentences, attachment lines, photo credits, lowercase text.
+        (["Theo kế hoạch, hội nghị sẽ diễn ra trong 2 ngày."], [], None, 0),
+        (["Tải về: Kế hoạch số 12/KH-SKHCN"], [], None, 0),
+        (["Ảnh: Hoàng Anh"], [], None, 0),
+        (["Nguồn lực đầu tư cho KH&CN còn hạn chế"], [], None, 0),
+        (["Hội nghị kết thúc thành công tốt đẹp."], [], None, 0),
+    ],
+)
+def test_read_byline(
+    last_lines: list[str], authors: list[str], source: str | None, consumed: int
+) -> None:
+    byline = read_byline([BODY, *last_lines])
+    assert byline.authors == authors
+    assert byline.source == source
+    assert len(byline.consumed) == consumed
+    assert 0 not in byline.consumed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thu Huyên", True),
+        ("Lê Huy Nghĩa", True),
+        ("KY", True),
+        ("hbnguyet", False),
+        ("Sở Khoa học và Công nghệ", False),
+        ("Một Hai Ba Bốn Năm Sáu", False),
+        ("Năm 2021", False),
+        ("Kết thúc.", False),
+    ],
+)
+def test_looks_like_person(text: str, expected: bool) -> None:
+    assert looks_like_person(text) is expected

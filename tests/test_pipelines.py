@@ -1,0 +1,57 @@
+"""Pipelines in isolation: normalisation and validation."""
+
+from __future__ import annotations
+
+import unicodedata
+from unittest.mock import MagicMock
+
+import pytest
+from scrapy.exceptions import DropItem
+
+from dostcrawler.items import Article
+from dostcrawler.pipelines.normalize import NormalizePipeline
+from dostcrawler.pipelines.validate import ValidatePipeline, drop_reason
+
+URL = "https://example.gov.vn/a"
+
+
+def test_normalize_makes_text_nfc_and_single_spaced() -> None:
+    nfd = unicodedata.normalize("NFD", "Hội  nghị\u00a0tổng kết")
+    item = Article(
+        site="x", url=URL, title=nfd, body=f"{nfd}\n\n\n\n  Đoạn  hai ", authors=[nfd, nfd]
+    )
+    out = NormalizePipeline().process_item(item)
+    assert out.title == "Hội nghị tổng kết"
+    assert out.body == "Hội nghị tổng kết\n\nĐoạn hai"
+    assert out.authors == ["Hội nghị tổng kết"]
+    assert out.word_count == 6
+    assert out.content_hash and out.content_hash.startswith("sha256:")
+
+
+@pytest.mark.parametrize(
+    ("item", "reason"),
+    [
+        (Article(site="x", url=URL, title="T", body="B"), None),
+        (Article(site="x", url=URL, title=None, body="B"), "missing title"),
+        (Article(site="x", url=URL, title="T", body=None), "no body text and no attachments"),
+        (
+            Article(
+                site="x",
+                url=URL,
+                title="T",
+                attachments=[{"url": URL + ".pdf", "name": "n", "media_type": "application/pdf"}],
+            ),
+            None,
+        ),
+    ],
+)
+def test_drop_reason(item: Article, reason: str | None) -> None:
+    assert drop_reason(item) == reason
+
+
+def test_validate_counts_the_reason() -> None:
+    crawler = MagicMock()
+    pipeline = ValidatePipeline(crawler)
+    with pytest.raises(DropItem):
+        pipeline.process_item(Article(site="x", url=URL, title=None, body="B"))
+    crawler.stats.inc_value.assert_called_once_with("dostcrawler/dropped/missing title")

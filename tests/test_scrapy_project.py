@@ -1,0 +1,67 @@
+"""Scrapy's own commands and the politeness defaults."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from scrapy.utils.project import get_project_settings
+
+from dostcrawler.demo.server import serve_site
+from tests.conftest import ROOT
+from tests.sitefixtures import SITES_DIR
+
+
+def _scrapy(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_scrapy_list_names_every_bundled_site() -> None:
+    result = _scrapy("list")
+    assert result.returncode == 0, result.stderr
+    names = result.stdout.split()
+    assert "vinhphuc" in names and "news" in names
+
+
+def test_scrapy_crawl_site_works(tmp_path: Path) -> None:
+    db = tmp_path / "a.sqlite"
+    with serve_site(SITES_DIR / "vinhphuc") as server:
+        result = _scrapy(
+            "crawl",
+            "vinhphuc",
+            "-a",
+            f"origin={server.origin}",
+            "-s",
+            f"DOSTCRAWLER_DB_PATH={db}",
+            "-s",
+            f"DOSTCRAWLER_EXPORT_DIR={tmp_path}",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from articles").fetchone()[0] == 13
+
+
+def test_polite_defaults() -> None:
+    settings = get_project_settings()
+    assert settings.getbool("ROBOTSTXT_OBEY")
+    assert settings["USER_AGENT"].startswith("dostcrawler/")
+    assert settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
+    assert settings.getint("RETRY_TIMES") >= 2
+    assert 0 < settings.getint("DOWNLOAD_MAXSIZE") <= 100 * 1024 * 1024
+    assert settings["FEED_EXPORT_ENCODING"] == "utf-8"
