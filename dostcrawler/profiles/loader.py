@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -17,7 +18,13 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel.csstranslator import GenericTranslator
 
-from dostcrawler.profiles.model import ArticleRules, HttpRules, ListingRules, SiteProfile
+from dostcrawler.profiles.model import (
+    LISTING_STRATEGIES,
+    ArticleRules,
+    HttpRules,
+    ListingRules,
+    SiteProfile,
+)
 
 SITES_DIR = Path(__file__).parent / "sites"
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -158,6 +165,13 @@ def _build_section(
         if hints[key] == tuple[str, ...]:
             for selector in value:
                 _check_selector(source, f"{section}.{key}", selector)
+    if section == "listing" and values.get("strategy", "html") not in LISTING_STRATEGIES:
+        raise ProfileError(
+            f"{source}: key 'listing.strategy': expected one of {', '.join(LISTING_STRATEGIES)}, "
+            f"got '{values['strategy']}'"
+        )
+    if section == "listing" and values.get("strategy") == "api" and not values.get("api_url"):
+        raise ProfileError(f"{source}: key 'listing.api_url': required when strategy = \"api\"")
     if section == "article" and values.get("date_order", "dmy") not in ("dmy", "mdy"):
         raise ProfileError(
             f"{source}: key 'article.date_order': expected 'dmy' or 'mdy', "
@@ -175,6 +189,7 @@ def _typed(source: str, key: str, value: Any, hint: Any) -> Any:
         int: "an integer",
         tuple[str, ...]: "a string or a list of strings",
         str | None: "a string",
+        Mapping[str, str]: "a table of strings",
     }.get(hint, str(hint))
     ok: bool
     if hint in (str, str | None):
@@ -186,6 +201,9 @@ def _typed(source: str, key: str, value: Any, hint: Any) -> Any:
     elif hint is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         value = float(value) if ok else value
+    elif hint == Mapping[str, str]:
+        ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+        value = dict(value) if ok else value
     elif hint == tuple[str, ...]:
         items = _as_list(value)
         ok = all(isinstance(item, str) for item in items)

@@ -6,21 +6,35 @@ string or a list of alternatives; the first alternative that matches wins.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 Selectors = tuple[str, ...]
 
 
+LISTING_STRATEGIES = ("html", "rss", "sitemap", "api")
+
+
 @dataclass(frozen=True, kw_only=True)
 class ListingRules:
-    """How to read a listing page: article links, pagination, and per-entry dates."""
+    """Where the article URLs come from: HTML listing pages (links, pagination, per-entry
+    dates), RSS/Atom feeds, sitemaps, or a JSON listing API; start_urls are read accordingly."""
 
+    strategy: str = "html"
     article_links: Selectors = ()
     next_page: Selectors = ()
     item: Selectors = ()
     item_date: Selectors = ()
     max_pages: int = 2000
+    # JSON API (strategy = "api"): POST api_form to api_url with start/length paging.
+    api_url: str = ""
+    api_form: Mapping[str, str] = field(default_factory=dict)
+    api_page_size: int = 20
+    api_items: str = "data"
+    api_id_field: str = "ID"
+    api_date_field: str = "CreatedDate"
+    api_detail_url: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,12 +7,11 @@ case variant of an article is never fetched twice; the variants are kept as alia
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
@@ -20,17 +19,13 @@ from scrapy.http import Response, TextResponse
 
 from dostcrawler import __version__
 from dostcrawler.extract.article import ListingHint, extract_article
-from dostcrawler.extract.dates import parse_date
-from dostcrawler.extract.select import select
-from dostcrawler.extract.text import clean_text
 from dostcrawler.extract.urls import attachment_media_type, same_site
 from dostcrawler.items import Article
 from dostcrawler.platforms import PLATFORMS
 from dostcrawler.profiles import SiteProfile, generic_profile, load_profile_file
+from dostcrawler.spiders import listings
 
 logger = logging.getLogger(__name__)
-
-NEXT_PAGE_TEXT = re.compile(r"^(?:trang sau|sau|tiếp|trang tiếp|tiếp theo|next|»|›|>|>>)$", re.I)
 
 
 class NewsSpider(scrapy.Spider):
@@ -73,73 +68,91 @@ class NewsSpider(scrapy.Spider):
         self.listing_urls: dict[str, str] = {}
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        """The profile's start URLs, as listing pages."""
+        """The profile's start URLs, read by the profile's listing strategy."""
+        rules = self.profile.listing
+        if rules.strategy == "api":
+            yield self._api_request(0)
+            return
+        callback = {
+            "html": self.parse_listing,
+            "rss": self.parse_feed,
+            "sitemap": self.parse_sitemap,
+        }[rules.strategy]
         for url in self.profile.start_urls:
-            yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": 1})
+            yield scrapy.Request(url, callback=callback, cb_kwargs={"page": 1})
 
-    # Listing pages ----------------------------------------------------------------------------
+    # Listings -------------------------------------------------------------------------------
 
     def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
-        """Request every article the listing shows, then the next listing page."""
+        """Request every article an HTML listing page shows, then the next listing page."""
         if not isinstance(response, TextResponse):
             self._count("skipped/non_html_listing")
             return
         self._count("pages/listing")
-        for url, hint in self._listing_entries(response):
-            yield from self._article_request(url, response.url, hint)
-        if page < self.profile.listing.max_pages:
-            for url in self._next_pages(response, page):
-                yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": page + 1})
-
-    def _listing_entries(self, response: TextResponse) -> Iterator[tuple[str, ListingHint]]:
         rules = self.profile.listing
-        entries = select(response.selector, rules.item) if rules.item else []
-        if entries:
-            for entry in entries:
-                links = select(entry, rules.article_links) or entry.css("a[href]")
-                href = links.attrib.get("href") if links else None
-                if href:
-                    yield response.urljoin(href), self._entry_hint(entry, rules.item_date)
-            return
-        for link in select(response.selector, rules.article_links):
-            href = link.attrib.get("href")
-            if href:
-                # The entry's date is usually printed next to its link: "Title (19/01/2022)".
-                parent = link.xpath("..")[0] if link.xpath("..") else link
-                yield response.urljoin(href), self._entry_hint(parent, ())
-
-    def _entry_hint(self, entry: Selector, date_selectors: tuple[str, ...]) -> ListingHint:
-        texts = select(entry, date_selectors).xpath("string()").getall() if date_selectors else []
-        if not texts:
-            own = entry.xpath("text() | */text()[not(ancestor::a)]").getall()
-            texts = [" ".join(own)]
-        for text in texts:
-            parsed = parse_date(clean_text(text), month_first=self.profile.month_first)
-            if parsed:
-                return ListingHint(date=parsed)
-        return ListingHint()
-
-    def _next_pages(self, response: TextResponse, page: int) -> Iterator[str]:
-        selectors = self.profile.listing.next_page
-        links = (
-            select(response.selector, selectors) if selectors else self._pager_links(response, page)
+        entries = listings.html_entries(
+            response.selector,
+            response.url,
+            rules,
+            self.platform,
+            month_first=self.profile.month_first,
         )
-        for link in links:
-            href = link.attrib.get("href", "")
-            if href and not href.startswith(("javascript:", "#")):
-                yield self._local(response.urljoin(href))
+        yield from self._article_requests(entries, response.url)
+        if page < rules.max_pages:
+            for url in listings.html_next_pages(response.selector, response.url, rules, page):
+                yield scrapy.Request(
+                    self._local(url), callback=self.parse_listing, cb_kwargs={"page": page + 1}
+                )
 
-    def _pager_links(self, response: TextResponse, page: int) -> list[Selector]:
-        """Without a selector: rel=next, a "Trang sau"/"»" link, or the link numbered page+1."""
-        found = response.css("a[rel~=next]")
-        if found:
-            return list(found[:1])
-        numbered = []
-        for link in response.css("a[href]"):
-            text = clean_text(link.xpath("string()").get())
-            if NEXT_PAGE_TEXT.match(text) or text == str(page + 1):
-                numbered.append(link)
-        return numbered[:1]
+    def parse_feed(self, response: Response, page: int) -> Iterator[scrapy.Request]:
+        """Request every article of an RSS or Atom feed."""
+        self._count("pages/listing")
+        feed = (
+            Selector(text=response.text, type="xml") if isinstance(response, TextResponse) else None
+        )
+        if feed is None:
+            return
+        yield from self._article_requests(listings.feed_entries(feed), response.url)
+
+    def parse_sitemap(self, response: Response, page: int) -> Iterator[scrapy.Request]:
+        """Request the articles of a sitemap, and the sitemaps of a sitemap index."""
+        self._count("pages/listing")
+        if not isinstance(response, TextResponse):
+            return
+        sitemap = Selector(text=response.text, type="xml")
+        entries, children = listings.sitemap_entries(sitemap, self.platform)
+        yield from self._article_requests(entries, response.url)
+        for url in children:
+            yield scrapy.Request(
+                self._local(url), callback=self.parse_sitemap, cb_kwargs={"page": 1}
+            )
+
+    def _api_request(self, start: int) -> scrapy.Request:
+        rules = self.profile.listing
+        return scrapy.FormRequest(
+            self._local(rules.api_url),
+            formdata=listings.api_form(rules, start),
+            callback=self.parse_api,
+            cb_kwargs={"start": start},
+            dont_filter=True,
+        )
+
+    def parse_api(self, response: Response, start: int) -> Iterator[scrapy.Request]:
+        """Request the articles of one page of a JSON listing API, then the next page."""
+        self._count("pages/listing")
+        rules = self.profile.listing
+        entries, next_start = listings.api_entries(response.text, rules, start)
+        origin = self.profile.start_urls[0] if self.profile.start_urls else response.url
+        located = [listings.Entry(urljoin(origin, e.url), e.hint) for e in entries]
+        yield from self._article_requests(located, response.url)
+        if next_start is not None and next_start // rules.api_page_size < rules.max_pages:
+            yield self._api_request(next_start)
+
+    def _article_requests(
+        self, entries: list[listings.Entry], listing_url: str
+    ) -> Iterator[scrapy.Request]:
+        for entry in entries:
+            yield from self._article_request(entry.url, listing_url, entry.hint)
 
     # Article pages ----------------------------------------------------------------------------
 
