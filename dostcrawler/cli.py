@@ -10,7 +10,14 @@ from typing import Any
 import click
 
 from dostcrawler import __version__
-from dostcrawler.profiles import ProfileError, SiteProfile, all_sites, load_profile_file, load_site
+from dostcrawler.profiles import (
+    ProfileError,
+    SiteProfile,
+    all_sites,
+    generic_profile,
+    load_profile_file,
+    load_site,
+)
 from dostcrawler.storage.db import Archive, ArchiveError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -112,6 +119,12 @@ def sites(nl: bool) -> None:
     help="A profile TOML file (repeatable), instead of or besides SITE names.",
 )
 @click.option(
+    "--start-url",
+    "start_urls",
+    multiple=True,
+    help="Crawl a site that has no profile, from this listing URL (generic mode; repeatable).",
+)
+@click.option(
     "--origin",
     help="Replace the profile's scheme and host, e.g. http://127.0.0.1:8000 "
     "(a moved site, a local mirror).",
@@ -141,6 +154,7 @@ def sites(nl: bool) -> None:
 def crawl(
     site_names: tuple[str, ...],
     profile_files: tuple[str, ...],
+    start_urls: tuple[str, ...],
     origin: str | None,
     db_path: str,
     export_dir: str,
@@ -154,13 +168,17 @@ def crawl(
     Example:
         dostcrawler crawl vinhphuc
         dostcrawler crawl --profile mysite.toml --db archive.sqlite
+        dostcrawler crawl --start-url https://skhcn.example.gov.vn/tin-tuc/
     """
     from dostcrawler.crawl import run_crawls
 
     profiles: list[SiteProfile] = [_checked(load_site, name) for name in site_names]
     profiles += [_checked(load_profile_file, path) for path in profile_files]
+    profiles += [_checked(generic_profile, url) for url in start_urls]
     if not profiles:
-        raise click.UsageError("name at least one SITE (see `dostcrawler sites`) or --profile FILE")
+        raise click.UsageError(
+            "name at least one SITE (see `dostcrawler sites`), --profile FILE or --start-url URL"
+        )
     if origin and not origin.startswith(("http://", "https://")):
         raise click.BadParameter(
             "expected an absolute URL such as http://127.0.0.1:8000", param_hint="--origin"

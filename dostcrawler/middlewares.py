@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
@@ -39,4 +40,4 @@ class BackoffRetryMiddleware(RetryMiddleware):
         """Wait out the backoff delay of a retried request before it is downloaded."""
         delay = float(request.meta.pop(RETRY_DELAY_KEY, 0.0))
         if delay > 0:
-            await deferLater(reactor, delay, lambda: None)
+            await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))

@@ -65,3 +65,22 @@ def test_polite_defaults() -> None:
     assert settings.getint("RETRY_TIMES") >= 2
     assert 0 < settings.getint("DOWNLOAD_MAXSIZE") <= 100 * 1024 * 1024
     assert settings["FEED_EXPORT_ENCODING"] == "utf-8"
+
+
+def test_retries_back_off_exponentially() -> None:
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from dostcrawler.middlewares import RETRY_DELAY_KEY, BackoffRetryMiddleware
+    from dostcrawler.spiders.news import NewsSpider
+
+    crawler = get_crawler(NewsSpider, {"DOSTCRAWLER_RETRY_BACKOFF_BASE": 2.0, "RETRY_TIMES": 3})
+    crawler.spider = NewsSpider.from_crawler(crawler, start_url="https://example.gov.vn/")
+    middleware = BackoffRetryMiddleware.from_crawler(crawler)
+    request = Request("https://example.gov.vn/")
+    delays = []
+    for _ in range(3):
+        request = middleware._retry(request, "503 Service Unavailable")
+        delays.append(request.meta[RETRY_DELAY_KEY])
+    assert delays == [2.0, 4.0, 8.0]
+    assert middleware._retry(request, "503 Service Unavailable") is None

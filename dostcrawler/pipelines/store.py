@@ -73,6 +73,9 @@ class StorePipeline:
             return
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         status = "finished" if reason == "finished" else reason
+        if status == "finished" and not stats.get("dostcrawler/pages/listing"):
+            # Not one listing page came back (site down, TLS refused, moved): the run failed.
+            status = "failed"
         archive_for(self.crawler).finish_crawl(
             self.crawl_id,
             status=status,

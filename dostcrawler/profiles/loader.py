@@ -78,9 +78,11 @@ def load_profile_file(path: str | Path) -> SiteProfile:
 def generic_profile(start_url: str, platform: str = "generic") -> SiteProfile:
     """A profile for a site with no profile file: heuristics (and a detected preset) only."""
     host = urlsplit(start_url).hostname or ""
-    if not host:
+    if not host or urlsplit(start_url).scheme not in ("http", "https"):
         raise ProfileError(f"'{start_url}' is not an absolute http(s) URL")
     name = re.sub(r"[^a-z0-9]+", "_", host.lower().removeprefix("www.")).strip("_")
+    if not name[:1].isalpha():
+        name = f"site_{name}"  # an IP address
     data = {
         "name": name,
         "province": "",

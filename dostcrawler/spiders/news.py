@@ -7,6 +7,7 @@ case variant of an article is never fetched twice; the variants are kept as alia
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -21,9 +22,10 @@ from dostcrawler import __version__
 from dostcrawler.extract.article import ListingHint, extract_article
 from dostcrawler.extract.urls import attachment_media_type, same_site
 from dostcrawler.items import Article
-from dostcrawler.platforms import PLATFORMS
+from dostcrawler.platforms import PLATFORMS, detect_platform
 from dostcrawler.profiles import SiteProfile, generic_profile, load_profile_file
 from dostcrawler.spiders import listings
+from dostcrawler.tls import tls_settings
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +91,8 @@ class NewsSpider(scrapy.Spider):
             self._count("skipped/non_html_listing")
             return
         self._count("pages/listing")
+        if self.profile.platform == "generic":
+            self._adopt_detected_platform(response)
         rules = self.profile.listing
         entries = listings.html_entries(
             response.selector,
@@ -103,6 +107,15 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(
                     self._local(url), callback=self.parse_listing, cb_kwargs={"page": page + 1}
                 )
+
+    def _adopt_detected_platform(self, response: TextResponse) -> None:
+        """Generic mode: once a page reveals its CMS, use that platform's preset and URL rules."""
+        platform = detect_platform(response.url, response.text)
+        if platform.name != "generic":
+            logger.info("%s looks like %s: using its preset", response.url, platform.name)
+            detected = generic_profile(self.profile.start_urls[0], platform.name)
+            self.profile = replace(detected, domains=self.profile.domains)
+            self.platform = platform
 
     def parse_feed(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         """Request every article of an RSS or Atom feed."""
@@ -288,6 +301,7 @@ def spider_class(profile: SiteProfile, module: str = __name__) -> type[NewsSpide
         "custom_settings": {
             "DOWNLOAD_DELAY": profile.http.download_delay,
             "CONCURRENT_REQUESTS_PER_DOMAIN": min(profile.http.concurrency, 2),
+            **tls_settings(profile.http.legacy_tls),
         },
     }
     return type(class_name, (NewsSpider,), attrs)
