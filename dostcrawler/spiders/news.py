@@ -7,9 +7,9 @@ case variant of an article is never fetched twice; the variants are kept as alia
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
