@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-extract bench-crawl clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,11 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+bench-extract: $(STAMP)
+	$(BIN)/python -m tests.bench_extract
+
+bench-crawl: $(STAMP)
+	$(BIN)/python -m tests.bench_crawl
+
+bench: bench-extract bench-crawl
