@@ -137,6 +137,13 @@ def sites(nl: bool) -> None:
     show_default=True,
     help="Folder for JSONL exports.",
 )
+@click.option("--all", "every_site", is_flag=True, help="Crawl every enabled bundled site.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Walk every listing page and refetch every article (default: incremental).",
+)
+@click.option("--since", help="Skip listing entries published before this date (YYYY-MM-DD).")
 @click.option(
     "--max-articles", type=click.IntRange(min=1), help="Stop after requesting N articles per site."
 )
@@ -158,21 +165,31 @@ def crawl(
     origin: str | None,
     db_path: str,
     export_dir: str,
+    every_site: bool,
+    full: bool,
+    since: str | None,
     max_articles: int | None,
     delay: float | None,
     log_level: str,
 ) -> None:
-    """Crawl one or more sites into the archive and a per-run JSONL file.
+    """Crawl sites into the archive and a per-run JSONL file.
+
+    Incremental by default: articles already archived are not fetched again, and a listing
+    page that holds only known articles ends the walk (after a run that finished; an
+    interrupted run resumes by walking every listing page).
 
     \b
     Example:
         dostcrawler crawl vinhphuc
+        dostcrawler crawl --all --since 2025-01-01
         dostcrawler crawl --profile mysite.toml --db archive.sqlite
         dostcrawler crawl --start-url https://skhcn.example.gov.vn/tin-tuc/
     """
-    from dostcrawler.crawl import run_crawls
+    from dostcrawler.crawl import ArchiveBusy, run_crawls
 
     profiles: list[SiteProfile] = [_checked(load_site, name) for name in site_names]
+    if every_site:
+        profiles += [p for p in _checked(all_sites) if p.enabled and p.name not in site_names]
     profiles += [_checked(load_profile_file, path) for path in profile_files]
     profiles += [_checked(generic_profile, url) for url in start_urls]
     if not profiles:
@@ -183,16 +200,23 @@ def crawl(
         raise click.BadParameter(
             "expected an absolute URL such as http://127.0.0.1:8000", param_hint="--origin"
         )
+    if since:
+        _check_date(since, "--since")
     open_archive(db_path).close()
-    results = run_crawls(
-        profiles,
-        db_path=db_path,
-        export_dir=export_dir,
-        origin=origin,
-        max_articles=max_articles,
-        delay=delay,
-        log_level=log_level,
-    )
+    try:
+        results = run_crawls(
+            profiles,
+            db_path=db_path,
+            export_dir=export_dir,
+            origin=origin,
+            max_articles=max_articles,
+            delay=delay,
+            mode="full" if full else "incremental",
+            since=since,
+            log_level=log_level,
+        )
+    except ArchiveBusy as exc:
+        raise click.ClickException(str(exc)) from None
     failed = False
     for result in results:
         click.echo(
@@ -254,17 +278,10 @@ def export(db_path: str, site: str | None, since: str | None, output: str) -> No
     Example:
         dostcrawler export --site vinhphuc -o vinhphuc.jsonl
     """
-    from datetime import date
-
     from dostcrawler.storage.export import write_jsonl
 
     if since:
-        try:
-            date.fromisoformat(since)
-        except ValueError:
-            raise click.BadParameter(
-                "expected a date as YYYY-MM-DD", param_hint="--since"
-            ) from None
+        _check_date(since, "--since")
     if not Path(db_path).is_file():
         raise click.ClickException(
             f"no archive at {db_path}: run `dostcrawler crawl` first or pass --db"
@@ -302,6 +319,16 @@ def stats(db_path: str) -> None:
             f"{row['last_published'] or '-':<25} "
             f"{row['last_crawl'] or '-'} ({row['last_status'] or '-'})"
         )
+
+
+def _check_date(value: str, option: str) -> None:
+    """A YYYY-MM-DD option, or a usage error that says so."""
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("expected a date as YYYY-MM-DD", param_hint=option) from None
 
 
 def _checked(loader: Any, *args: Any) -> Any:

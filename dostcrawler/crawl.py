@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,19 +62,56 @@ def run_crawls(
     origin: str | None = None,
     max_articles: int | None = None,
     delay: float | None = None,
-    mode: str = "full",
+    mode: str = "incremental",
+    since: str | None = None,
     log_level: str = "INFO",
 ) -> list[CrawlResult]:
-    """Crawl each profile's site (one after another in one process) and report each run."""
-    Archive(db_path).close()  # fail early, before Scrapy starts, if the archive is unusable
-    settings = crawl_settings(
-        db_path=db_path, export_dir=export_dir, delay=delay, log_level=log_level
-    )
-    process = CrawlerProcess(settings, install_root_handler=True)
-    for profile in profiles:
-        process.crawl(spider_class(profile), origin=origin, max_articles=max_articles, mode=mode)
-    process.start()
+    """Crawl each profile's site (all in one process, each with its own politeness) and report
+    each run. One site failing never stops the others."""
+    with archive_lock(db_path):
+        Archive(db_path).close()  # fail early, before Scrapy starts, if the archive is unusable
+        settings = crawl_settings(
+            db_path=db_path, export_dir=export_dir, delay=delay, log_level=log_level
+        )
+        process = CrawlerProcess(settings, install_root_handler=True)
+        for profile in profiles:
+            process.crawl(
+                spider_class(profile),
+                origin=origin,
+                max_articles=max_articles,
+                mode=mode,
+                since=since,
+            )
+        process.start()
     return last_results(db_path, [p.name for p in profiles])
+
+
+class ArchiveBusy(RuntimeError):
+    """Another crawl is writing the same archive."""
+
+
+@contextmanager
+def archive_lock(db_path: str | Path) -> Iterator[None]:
+    """One writer per archive: a second scheduled run fails fast instead of interleaving."""
+    lock_path = Path(f"{db_path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise ArchiveBusy(
+                f"another crawl ({holder}) is writing {db_path}; wait for it or use another --db"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def last_results(db_path: str | Path, sites: list[str]) -> list[CrawlResult]:

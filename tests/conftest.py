@@ -37,7 +37,8 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 @dataclass
 class Crawled:
-    """A fixture site crawled twice into one archive."""
+    """A fixture site crawled three times into one archive: incremental (the first run),
+    incremental again (nothing new), then --full (everything refetched, nothing changed)."""
 
     site: str
     server: SiteServer
@@ -52,7 +53,7 @@ class Crawled:
 
 @pytest.fixture(scope="session")
 def crawl_twice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Crawled]]:
-    """Serve a fixture site and crawl it twice (cached per site for the whole session)."""
+    """Serve a fixture site and crawl it three times (cached per site for the session)."""
     cache: dict[str, Crawled] = {}
     with ExitStack() as stack:
 
@@ -62,21 +63,13 @@ def crawl_twice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[
                 workdir = tmp_path_factory.mktemp(f"crawl-{site}")
                 db = workdir / "archive.sqlite"
                 runs = []
-                for _ in range(2):
-                    result = run_cli(
-                        "crawl",
-                        site,
-                        "--origin",
-                        server.origin,
-                        "--db",
-                        str(db),
-                        "--export-dir",
-                        str(workdir / "exports"),
-                        "--delay",
-                        "0",
-                    )
+                for extra in ([], [], ["--full"]):
+                    args = ["--origin", server.origin, "--db", str(db), "--delay", "0"]
+                    args += ["--export-dir", str(workdir / "exports"), *extra]
+                    result = run_cli("crawl", site, *args)
                     assert result.returncode == 0, result.stderr[-3000:]
                     runs.append(result)
+                    server.requests.append(("RUN", "end"))
                 cache[site] = Crawled(site, server, db, workdir, runs)
             return cache[site]
 

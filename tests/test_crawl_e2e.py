@@ -61,20 +61,45 @@ def test_not_articles_are_not_stored(site: FixtureSite, crawled: Crawled) -> Non
         assert crawled.origin + path not in rows
 
 
-def test_second_run_adds_no_rows_and_records_a_second_crawl(
-    site: FixtureSite, crawled: Crawled
-) -> None:
+def _requests_per_run(crawled: Crawled) -> list[list[str]]:
+    runs: list[list[str]] = [[]]
+    for method, path in crawled.server.requests:
+        if method == "RUN":
+            runs.append([])
+        else:
+            runs[-1].append(path)
+    return runs[:-1]
+
+
+def test_reruns_add_no_rows_and_each_records_a_crawl(site: FixtureSite, crawled: Crawled) -> None:
     count = len(site.articles)
     with sqlite3.connect(crawled.db) as conn:
         articles = conn.execute("select count(*) from articles").fetchone()[0]
         versions = conn.execute("select count(*) from article_versions").fetchone()[0]
-        crawls = conn.execute("select status, stats from crawls order by id").fetchall()
+        crawls = conn.execute("select mode, status, stats from crawls order by id").fetchall()
     assert articles == versions == count
-    assert [status for status, _ in crawls] == ["finished", "finished"]
-    first, second = (json.loads(stats) for _, stats in crawls)
+    assert [(mode, status) for mode, status, _ in crawls] == [
+        ("incremental", "finished"),
+        ("incremental", "finished"),
+        ("full", "finished"),
+    ]
+    first, second, full = (json.loads(stats) for _, _, stats in crawls)
     assert first["dostcrawler/articles/new"] == count
-    assert second["dostcrawler/articles/unchanged"] == count
     assert "dostcrawler/articles/new" not in second
+    assert full["dostcrawler/articles/unchanged"] == count
+    assert "dostcrawler/articles/new" not in full
+
+
+def test_unchanged_incremental_recrawl_fetches_no_article_page(
+    site: FixtureSite, crawled: Crawled
+) -> None:
+    first, second, full = _requests_per_run(crawled)
+    article_paths = {a["path"] for a in site.articles}
+    assert article_paths <= set(first)
+    assert article_paths <= set(full)
+    assert not article_paths & set(second)
+    # ...and it stops paginating at the first listing page that holds only known articles.
+    assert len(second) < len(first)
 
 
 def test_every_alias_url_belongs_to_its_article(site: FixtureSite, crawled: Crawled) -> None:
@@ -92,8 +117,11 @@ def test_every_alias_url_belongs_to_its_article(site: FixtureSite, crawled: Craw
 
 def test_per_run_jsonl_is_complete_utf8_with_every_key(site: FixtureSite, crawled: Crawled) -> None:
     files = sorted((crawled.workdir / "exports" / "jsonl" / site.name).glob("*.jsonl"))
-    assert files
-    raw = files[-1].read_bytes()
+    assert len(files) == 3
+    # The first and the --full run saw every article; the incremental re-run saw none.
+    sizes = sorted(len(f.read_bytes().splitlines()) for f in files)
+    assert sizes == [0, len(site.articles), len(site.articles)]
+    raw = min(files, key=lambda f: int(f.stem.rsplit("-", 1)[1])).read_bytes()
     assert b"\\u" not in raw
     lines = raw.decode("utf-8").splitlines()
     assert len(lines) == len(site.articles)

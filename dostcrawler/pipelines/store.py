@@ -63,7 +63,8 @@ class StorePipeline:
             archive.set_listing_url(article_id, listing_url)
         site = self.spider.profile.name
         stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
-        self.jsonl_path = self.export_dir / "jsonl" / site / f"{stamp}.jsonl"
+        # The run id keeps two runs started in the same second apart.
+        self.jsonl_path = self.export_dir / "jsonl" / site / f"{stamp}-{self.crawl_id}.jsonl"
         count = write_jsonl(archive.iter_articles(crawl_id=self.crawl_id), self.jsonl_path)
         logger.info("wrote %d articles to %s", count, self.jsonl_path)
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -25,6 +26,7 @@ from dostcrawler.items import Article
 from dostcrawler.platforms import PLATFORMS, detect_platform
 from dostcrawler.profiles import SiteProfile, generic_profile, load_profile_file
 from dostcrawler.spiders import listings
+from dostcrawler.storage.db import Archive
 from dostcrawler.tls import tls_settings
 
 logger = logging.getLogger(__name__)
@@ -43,7 +45,8 @@ class NewsSpider(scrapy.Spider):
         start_url: str | None = None,
         origin: str | None = None,
         max_articles: int | str | None = None,
-        mode: str = "full",
+        mode: str = "incremental",
+        since: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -62,12 +65,38 @@ class NewsSpider(scrapy.Spider):
             self.profile = self.profile.with_origin(self.origin)
         self.allowed_domains = [d for d in self.profile.domains if d]
         self.max_articles = int(max_articles) if max_articles else None
+        if mode not in ("incremental", "full"):
+            raise ValueError(f"mode must be 'incremental' or 'full', not {mode!r}")
         self.run_mode = mode
+        self.since = since
+        # Filled from the archive when the crawler opens (incremental mode).
+        self.known_ids: frozenset[str] = frozenset()
+        self.stop_at_known_pages = False
         self.requested: set[str] = set()
         self.url_aliases: dict[str, set[str]] = defaultdict(set)
         # The listing page each article was found on, even when a related-article link on
         # another article page led to it first.
         self.listing_urls: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.run_mode == "incremental":
+            spider.load_archive_state(crawler.settings.get("DOSTCRAWLER_DB_PATH"))
+        return spider
+
+    def load_archive_state(self, db_path: str | None) -> None:
+        """What the archive already holds: known articles are not fetched again, and listing
+        pagination may stop early, but only after a run that finished (so an interrupted run
+        resumes by walking every listing page again)."""
+        if not db_path or not Path(db_path).is_file():
+            return
+        archive = Archive(db_path)
+        try:
+            self.known_ids = frozenset(archive.article_ids(self.profile.name))
+            self.stop_at_known_pages = archive.last_run_status(self.profile.name) == "finished"
+        finally:
+            archive.close()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """The profile's start URLs, read by the profile's listing strategy."""
@@ -101,7 +130,9 @@ class NewsSpider(scrapy.Spider):
             self.platform,
             month_first=self.profile.month_first,
         )
-        yield from self._article_requests(entries, response.url)
+        fresh = yield from self._article_requests(entries, response.url)
+        if not self._keep_paging(entries, fresh, response.url):
+            return
         if page < rules.max_pages:
             for url in listings.html_next_pages(response.selector, response.url, rules, page):
                 yield scrapy.Request(
@@ -157,15 +188,45 @@ class NewsSpider(scrapy.Spider):
         entries, next_start = listings.api_entries(response.text, rules, start)
         origin = self.profile.start_urls[0] if self.profile.start_urls else response.url
         located = [listings.Entry(urljoin(origin, e.url), e.hint) for e in entries]
-        yield from self._article_requests(located, response.url)
+        fresh = yield from self._article_requests(located, response.url)
+        if not self._keep_paging(located, fresh, response.url):
+            return
         if next_start is not None and next_start // rules.api_page_size < rules.max_pages:
             yield self._api_request(next_start)
 
     def _article_requests(
         self, entries: list[listings.Entry], listing_url: str
-    ) -> Iterator[scrapy.Request]:
+    ) -> Generator[scrapy.Request, None, int]:
+        """Request the entries' articles; returns how many were new (neither known nor old)."""
+        fresh = 0
         for entry in entries:
-            yield from self._article_request(entry.url, listing_url, entry.hint)
+            if self._older_than_since(entry.hint):
+                self._count("skipped/older_than_since")
+                continue
+            requests = list(self._article_request(entry.url, listing_url, entry.hint))
+            fresh += bool(requests) or self._entry_id(entry.url) not in self.known_ids
+            yield from requests
+        return fresh
+
+    def _keep_paging(self, entries: list[listings.Entry], fresh: int, url: str) -> bool:
+        """Incremental runs stop at a listing page that holds only known (or too old) articles."""
+        if not entries or fresh:
+            return True
+        if self.since and all(self._older_than_since(e.hint) for e in entries if e.hint.date):
+            logger.info("%s lists only articles older than %s: stopping", url, self.since)
+            return False
+        if self.run_mode == "incremental" and self.stop_at_known_pages:
+            logger.info("%s lists only known articles: stopping", url)
+            self._count("listing/stopped_at_known_page")
+            return False
+        return True
+
+    def _older_than_since(self, hint: ListingHint) -> bool:
+        return bool(self.since and hint.date and hint.date.value[:10] < self.since)
+
+    def _entry_id(self, url: str) -> str:
+        canonical = self.platform.canonicalize(urldefrag(self._local(url))[0], self.profile)
+        return f"{self.profile.name}:{self.platform.key_for(canonical)}"
 
     # Article pages ----------------------------------------------------------------------------
 
@@ -183,6 +244,10 @@ class NewsSpider(scrapy.Spider):
         if listing_url:
             self.listing_urls.setdefault(article_id, listing_url)
         if article_id in self.requested:
+            return
+        if article_id in self.known_ids:
+            self.requested.add(article_id)
+            self._count("skipped/known_article")
             return
         if self.max_articles is not None and len(self.requested) >= self.max_articles:
             return

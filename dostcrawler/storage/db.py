@@ -105,7 +105,19 @@ class Archive:
             pk="name",
         )
 
+    def last_run_status(self, site: str) -> str | None:
+        """Status of the site's newest run ("finished", "failed", "shutdown", "running" if it
+        never closed), or None before the first run."""
+        row = self.db.execute(
+            "select status from crawls where site = ? order by id desc limit 1", [site]
+        ).fetchone()
+        return str(row[0]) if row else None
+
     # Articles -------------------------------------------------------------------------------
+
+    def article_ids(self, site: str) -> list[str]:
+        """Ids of every article of the site the archive holds."""
+        return [row[0] for row in self.db.execute("select id from articles where site = ?", [site])]
 
     def get_article(self, article_id: str) -> dict[str, Any] | None:
         """The current row of one article, lists decoded."""
