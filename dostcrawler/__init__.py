@@ -7,7 +7,7 @@ import logging
 __version__ = "0.1.0"
 
 # The record layout version written into every JSONL line and SQLite row.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

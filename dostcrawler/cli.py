@@ -296,6 +296,37 @@ def export(db_path: str, site: str | None, since: str | None, output: str) -> No
 
 @cli.command()
 @db_option
+@click.option(
+    "--export-dir",
+    type=click.Path(file_okay=False),
+    default=DEFAULT_EXPORT_DIR,
+    show_default=True,
+    help="Folder holding warc/<site>/*.warc.gz.",
+)
+@click.option("--site", help="Only this site.")
+def reextract(db_path: str, export_dir: str, site: str | None) -> None:
+    """Rebuild article rows from the WARC captures, with no network.
+
+    Run it after upgrading dostcrawler or editing a profile: changed articles get a new
+    version, unchanged ones stay as they are.
+
+    \b
+    Example:
+        dostcrawler reextract --site vinhphuc
+    """
+    from dostcrawler.reextract import reextract as run_reextract
+
+    if not Path(db_path).is_file():
+        raise click.ClickException(
+            f"no archive at {db_path}: run `dostcrawler crawl` first or pass --db"
+        )
+    outcomes = run_reextract(db_path, export_dir, site=site)
+    summary = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items())) or "nothing"
+    click.echo(f"re-extracted: {summary}", err=True)
+
+
+@cli.command()
+@db_option
 def stats(db_path: str) -> None:
     """Per site: articles, date range and last crawl.
 

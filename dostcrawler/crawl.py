@@ -69,7 +69,11 @@ def run_crawls(
     """Crawl each profile's site (all in one process, each with its own politeness) and report
     each run. One site failing never stops the others."""
     with archive_lock(db_path):
-        Archive(db_path).close()  # fail early, before Scrapy starts, if the archive is unusable
+        archive = Archive(db_path)  # fail early, before Scrapy starts, if the archive is unusable
+        try:
+            archive.close_stale_runs()
+        finally:
+            archive.close()
         settings = crawl_settings(
             db_path=db_path, export_dir=export_dir, delay=delay, log_level=log_level
         )

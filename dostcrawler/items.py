@@ -41,6 +41,8 @@ class Article:
     last_seen_at: str | None = None
     version: int = 1
     http_status: int | None = None
+    # Where the raw response lies: {"filename", "offset", "length", "record_id"} of its WARC record.
+    warc: dict[str, Any] | None = None
     extractor: dict[str, Any] = field(default_factory=dict)
     schema_version: str = SCHEMA_VERSION
 

@@ -50,6 +50,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Replaces Scrapy's retry middleware with one that waits longer before each new try.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "dostcrawler.middlewares.BackoffRetryMiddleware": 550,
+    # Next to the downloader: it records the bytes exactly as the server sent them.
+    "dostcrawler.capture.middleware.WarcCaptureMiddleware": 950,
 }
 
 ITEM_PIPELINES = {
@@ -58,6 +60,9 @@ ITEM_PIPELINES = {
     "dostcrawler.pipelines.DedupPipeline": 300,
     "dostcrawler.pipelines.StorePipeline": 400,
 }
+
+# Raw captures: every response as WARC records (exports/warc/<site>/<run>.warc.gz + .cdxj).
+DOSTCRAWLER_WARC = os.getenv("DOSTCRAWLER_WARC", "1") not in ("0", "false", "no")
 
 # Where the archive and exports go.
 DOSTCRAWLER_EXPORT_DIR = os.getenv("DOSTCRAWLER_EXPORT_DIR", "exports")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,8 +43,10 @@ class SiteServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, delay: float = 0.0) -> None:
         self.folder = folder
+        # Seconds to wait before each answer: a slow old server, for interruption tests.
+        self.delay = delay
         self.routes = load_routes(folder)
         self.requests: list[tuple[str, str]] = []
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -71,6 +74,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str) -> None:
         self.server.requests.append((method, self.path))
+        if self.server.delay:
+            time.sleep(self.server.delay)
         route = self.server.routes.get((method if method != "HEAD" else "GET", self.path))
         if route is None:
             self._send(
@@ -105,9 +110,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve_site(folder: Path) -> Iterator[SiteServer]:
+def serve_site(folder: Path, *, delay: float = 0.0) -> Iterator[SiteServer]:
     """Serve a site folder on 127.0.0.1:<free port> for the duration of the block."""
-    server = SiteServer(folder)
+    server = SiteServer(folder, delay=delay)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:

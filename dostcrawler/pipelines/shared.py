@@ -1,7 +1,10 @@
-"""One archive connection per crawler, shared by the pipelines that need it."""
+"""Per-crawler state shared by the pipelines and the capture middleware: one archive
+connection and the current run (its `crawls` row id and start time)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -11,6 +14,21 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 _archives: WeakKeyDictionary[Crawler, Archive] = WeakKeyDictionary()
+_runs: WeakKeyDictionary[Crawler, Run] = WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Run:
+    """One crawl of one site."""
+
+    crawl_id: int
+    site: str
+    started: datetime
+
+    @property
+    def stem(self) -> str:
+        """File stem of this run's outputs: start time, then the id (runs may share a second)."""
+        return f"{self.started.strftime('%Y%m%dT%H%M%SZ')}-{self.crawl_id}"
 
 
 def archive_for(crawler: Crawler) -> Archive:
@@ -25,3 +43,13 @@ def release_archive(crawler: Crawler) -> None:
     archive = _archives.pop(crawler, None)
     if archive is not None:
         archive.close()
+
+
+def begin_run(crawler: Crawler, run: Run) -> None:
+    """Make `run` the crawler's current run."""
+    _runs[crawler] = run
+
+
+def run_for(crawler: Crawler) -> Run:
+    """The crawler's current run (the store pipeline begins it when the spider opens)."""
+    return _runs[crawler]

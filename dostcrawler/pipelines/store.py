@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 
 from dostcrawler.items import Article
-from dostcrawler.pipelines.shared import archive_for, release_archive
+from dostcrawler.pipelines.shared import Run, archive_for, begin_run, release_archive, run_for
 from dostcrawler.storage.export import write_jsonl
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class StorePipeline:
         archive.record_site(self.spider.profile)
         self.started = datetime.now(UTC)
         self.crawl_id = archive.start_crawl(self.spider.profile.name, self.spider.run_mode)
+        begin_run(self.crawler, Run(self.crawl_id, self.spider.profile.name, self.started))
 
     def process_item(self, item: Article) -> Article:
         """Upsert one article and count whether it was new, updated or unchanged."""
@@ -62,9 +63,8 @@ class StorePipeline:
         for article_id, listing_url in sorted(self.spider.listing_urls.items()):
             archive.set_listing_url(article_id, listing_url)
         site = self.spider.profile.name
-        stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
-        # The run id keeps two runs started in the same second apart.
-        self.jsonl_path = self.export_dir / "jsonl" / site / f"{stamp}-{self.crawl_id}.jsonl"
+        stem = run_for(self.crawler).stem
+        self.jsonl_path = self.export_dir / "jsonl" / site / f"{stem}.jsonl"
         count = write_jsonl(archive.iter_articles(crawl_id=self.crawl_id), self.jsonl_path)
         logger.info("wrote %d articles to %s", count, self.jsonl_path)
 

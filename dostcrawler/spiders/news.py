@@ -20,6 +20,7 @@ from parsel import Selector
 from scrapy.http import Response, TextResponse
 
 from dostcrawler import __version__
+from dostcrawler.capture.middleware import WARC_META_KEY
 from dostcrawler.extract.article import ListingHint, extract_article
 from dostcrawler.extract.urls import attachment_media_type, same_site
 from dostcrawler.items import Article
@@ -284,7 +285,7 @@ class NewsSpider(scrapy.Spider):
     def _build_article(
         self, response: TextResponse, article_id: str, listing_url: str | None, hint: ListingHint
     ) -> Article:
-        return article_from_page(
+        article = article_from_page(
             response.text,
             response.url,
             profile=self.profile,
@@ -293,6 +294,8 @@ class NewsSpider(scrapy.Spider):
             hint=hint,
             http_status=response.status,
         )
+        article.warc = response.meta.get(WARC_META_KEY)
+        return article
 
     # Helpers ----------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from dostcrawler import __version__
+from dostcrawler.capture.warc import Capture
 from dostcrawler.items import RECORD_FIELDS, Article
 from dostcrawler.profiles.model import SiteProfile
 from dostcrawler.storage.migrations import LIST_COLUMNS, migrations
@@ -74,6 +75,15 @@ class Archive:
             }
         )
         return int(str(table.last_pk))
+
+    def close_stale_runs(self) -> int:
+        """Mark runs that never closed (killed, crashed) as interrupted; call it while holding
+        the archive lock, when no other crawl can be running. Returns how many."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                "update crawls set status = 'interrupted' where status = 'running'"
+            )
+        return int(cursor.rowcount)
 
     def finish_crawl(
         self, crawl_id: int, *, status: str, stats: dict[str, Any], jsonl_path: str | None
@@ -229,6 +239,31 @@ class Archive:
             pk="url",
         )
 
+    # Captures -------------------------------------------------------------------------------
+
+    def find_capture(self, url: str, digest: str) -> Capture | None:
+        """The newest full response record of this URL with this payload, if any."""
+        rows = list(
+            self.db.table("captures").rows_where(
+                "url = ? and digest = ? and record_type = 'response'",
+                [url, digest],
+                order_by="captured_at desc",
+                limit=1,
+            )
+        )
+        return _capture(rows[0]) if rows else None
+
+    def capture(self, record_id: str) -> Capture | None:
+        """One capture by its WARC-Record-ID."""
+        rows = list(self.db.table("captures").rows_where("record_id = ?", [record_id]))
+        return _capture(rows[0]) if rows else None
+
+    def add_capture(self, capture: Capture, crawl_id: int, site: str) -> None:
+        """Record one written WARC record."""
+        row = asdict(capture) | {"crawl_id": crawl_id, "site": site}
+        with self.db.conn:
+            self.db.table("captures").insert(row, pk="record_id")
+
     # Queries --------------------------------------------------------------------------------
 
     def iter_articles(
@@ -280,6 +315,10 @@ class Archive:
         cursor = self.db.execute(sql)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def _capture(row: dict[str, Any]) -> Capture:
+    return Capture(**{k: v for k, v in row.items() if k not in ("crawl_id", "site")})
 
 
 def encode_row(record: dict[str, Any]) -> dict[str, Any]:

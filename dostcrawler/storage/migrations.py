@@ -6,18 +6,51 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
-from dostcrawler.items import RECORD_FIELDS
-
 migrations = Migrations("dostcrawler")
 
-LIST_COLUMNS = ("alias_urls", "authors", "attachments", "images", "extractor")
+LIST_COLUMNS = ("alias_urls", "authors", "attachments", "images", "warc", "extractor")
 INT_COLUMNS = ("word_count", "version", "http_status")
 
 
+# The record as schema 1.0 defined it. Migrations never change once released, so later
+# fields are added by later migrations, not here.
+RECORD_1_0 = [
+    "id",
+    "site",
+    "province",
+    "publisher",
+    "url",
+    "alias_urls",
+    "listing_url",
+    "category",
+    "title",
+    "lead",
+    "body",
+    "body_html",
+    "authors",
+    "source",
+    "published_at",
+    "published_at_raw",
+    "date_source",
+    "modified_at",
+    "attachments",
+    "images",
+    "language",
+    "word_count",
+    "content_hash",
+    "duplicate_of",
+    "fetched_at",
+    "first_seen_at",
+    "last_seen_at",
+    "version",
+    "http_status",
+    "extractor",
+    "schema_version",
+]
+
+
 def _article_columns() -> dict[str, Any]:
-    columns: dict[str, Any] = {}
-    for name in RECORD_FIELDS:
-        columns[name] = int if name in INT_COLUMNS else str
+    columns: dict[str, Any] = {name: int if name in INT_COLUMNS else str for name in RECORD_1_0}
     columns["last_crawl_id"] = int
     return columns
 
@@ -95,3 +128,28 @@ def m001_initial(db: Database) -> None:
         create_triggers=True,
         tokenize="unicode61 remove_diacritics 2",
     )
+
+
+@migrations()
+def m002_captures(db: Database) -> None:
+    """WARC captures (one row per record written) and each article's pointer to its record."""
+    db.table("articles").add_column("warc", str)
+    db.table("captures").create(
+        {
+            "record_id": str,
+            "crawl_id": int,
+            "site": str,
+            "url": str,
+            "record_type": str,
+            "status": int,
+            "mime": str,
+            "digest": str,
+            "filename": str,
+            "offset": int,
+            "length": int,
+            "captured_at": str,
+        },
+        pk="record_id",
+    )
+    db.table("captures").create_index(["url", "digest"])
+    db.table("captures").create_index(["digest"])

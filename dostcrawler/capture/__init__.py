@@ -1,0 +1,1 @@
+"""Raw captures: every fetched response as WARC records, indexed as CDXJ."""

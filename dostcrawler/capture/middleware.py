@@ -1,0 +1,97 @@
+"""Downloader middleware: every response the crawl receives goes into the run's WARC file.
+
+It sits next to the downloader (priority 950), so it sees the bytes as the server sent them,
+before decompression. A payload identical to an earlier capture of the same URL becomes a
+revisit record. robots.txt, listings, articles and attachments are all captured.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+
+from dostcrawler.capture.cdxj import write_cdxj
+from dostcrawler.capture.warc import WarcFile, payload_digest
+from dostcrawler.pipelines.shared import archive_for, run_for
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+WARC_META_KEY = "dostcrawler_warc"
+
+
+def _headers(headers: Any) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]
+
+
+class WarcCaptureMiddleware:
+    """Write request/response (or revisit) records; DOSTCRAWLER_WARC = False turns it off."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.enabled = crawler.settings.getbool("DOSTCRAWLER_WARC", True)
+        self.export_dir = Path(crawler.settings.get("DOSTCRAWLER_EXPORT_DIR"))
+        self.file: WarcFile | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def _file(self) -> WarcFile:
+        if self.file is None:
+            run = run_for(self.crawler)
+            path = self.export_dir / "warc" / run.site / f"{run.stem}.warc.gz"
+            self.file = WarcFile(path, operator=f"dostcrawler crawl of {run.site}")
+        return self.file
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Response:
+        """Capture the exchange, and tell the spider where its record lies."""
+        if not self.enabled:
+            return response
+        run = run_for(self.crawler)
+        archive = archive_for(self.crawler)
+        body = response.body
+        earlier = archive.find_capture(response.url, payload_digest(body))
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = ""
+        capture = self._file().write_exchange(
+            url=response.url,
+            method=request.method,
+            request_headers=_headers(request.headers),
+            request_body=request.body,
+            status=response.status,
+            reason=reason,
+            response_headers=_headers(response.headers),
+            body=body,
+            revisit_of=earlier,
+        )
+        archive.add_capture(capture, run.crawl_id, run.site)
+        request.meta[WARC_META_KEY] = capture.pointer()
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"dostcrawler/warc/{capture.record_type}")
+        return response
+
+    def spider_closed(self, spider: Spider) -> None:
+        """Close the WARC file and index it (CDXJ beside it)."""
+        if self.file is None:
+            return
+        self.file.close()
+        index = write_cdxj(self.file.path)
+        logger.info("WARC %s, index %s", self.file.path, index)

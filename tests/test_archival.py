@@ -1,0 +1,132 @@
+"""Archival behaviour: edited articles become versions, interrupted runs resume to the same
+archive, and two runs never write one archive at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dostcrawler.crawl import archive_lock
+from dostcrawler.demo.server import serve_site
+from tests.conftest import ROOT, run_cli
+from tests.sitefixtures import SITES_DIR
+
+# Fields that differ between two crawls of the same bytes (times, run bookkeeping).
+VOLATILE = {"fetched_at", "first_seen_at", "last_seen_at", "warc"}
+
+
+def _crawl(origin: str, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    args = ["--origin", origin, "--db", str(db), "--export-dir", str(db.parent), "--delay", "0"]
+    return run_cli("crawl", "vinhphuc", *args, *extra)
+
+
+def _records(db: Path, origin: str) -> list[dict[str, object]]:
+    """The archive's records, with the (per-test) server origin and volatile fields taken out."""
+    out = db.parent / f"{db.stem}.jsonl"
+    assert run_cli("export", "--db", str(db), "-o", str(out)).returncode == 0
+    text = out.read_text("utf-8").replace(origin, "ORIGIN")
+    rows = [json.loads(line) for line in text.splitlines()]
+    return [{k: v for k, v in row.items() if k not in VOLATILE} for row in rows]
+
+
+def test_edited_article_becomes_version_2(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SITES_DIR / "vinhphuc", site)
+    page = site / "files" / "detail-1051.html"
+    original = page.read_bytes()
+    sentence = "Kiểm tra đo lường".encode()
+    assert sentence in original
+    db = tmp_path / "archive.sqlite"
+    with serve_site(site) as server:
+        assert _crawl(server.origin, db).returncode == 0
+        page.write_bytes(original.replace(b"</h2>", " (cập nhật)</h2>".encode(), 1))
+        result = _crawl(server.origin, db, "--full")
+    assert result.returncode == 0, result.stderr[-2000:]
+    with sqlite3.connect(db) as conn:
+        versions = conn.execute(
+            "select version, title from article_versions "
+            "where article_id = 'vinhphuc:tintuchoatdong-1051' order by version"
+        ).fetchall()
+        current = conn.execute(
+            "select version, title from articles where id = 'vinhphuc:tintuchoatdong-1051'"
+        ).fetchone()
+        others = conn.execute(
+            "select max(version) from articles where id != ?", ["vinhphuc:tintuchoatdong-1051"]
+        ).fetchone()
+    assert [v for v, _ in versions] == [1, 2]
+    assert versions[1][1] == versions[0][1] + " (cập nhật)"
+    assert current == versions[1]
+    assert others == (1,)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_interrupted_crawl_rerun_equals_uninterrupted(tmp_path: Path, sig: signal.Signals) -> None:
+    reference = tmp_path / "reference" / "archive.sqlite"
+    interrupted = tmp_path / "interrupted" / "archive.sqlite"
+    with serve_site(SITES_DIR / "vinhphuc") as server:
+        assert _crawl(server.origin, reference).returncode == 0
+        reference_origin = server.origin
+    # A slow server, so the crawl is surely in the middle when the signal comes.
+    with serve_site(SITES_DIR / "vinhphuc", delay=0.25) as server:
+        interrupted.parent.mkdir()
+        args = ["--origin", server.origin, "--db", str(interrupted), "--delay", "0"]
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dostcrawler",
+                "crawl",
+                "vinhphuc",
+                *args,
+                "--export-dir",
+                str(interrupted.parent),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and _count(interrupted) < 3:
+            time.sleep(0.1)
+        process.send_signal(sig)
+        process.wait(timeout=120)
+        stored = _count(interrupted)
+        assert 3 <= stored < 13, "the signal must land in the middle of the crawl"
+        result = _crawl(server.origin, interrupted)
+        interrupted_origin = server.origin
+    assert result.returncode == 0, result.stderr[-2000:]
+    with sqlite3.connect(interrupted) as conn:
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+        statuses = [s for (s,) in conn.execute("select status from crawls order by id")]
+    assert statuses[0] in ("interrupted", "shutdown")
+    assert statuses[-1] == "finished"
+    assert _records(interrupted, interrupted_origin) == _records(reference, reference_origin)
+
+
+def _count(db: Path) -> int:
+    if not db.is_file():
+        return 0
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return int(conn.execute("select count(*) from articles").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_a_second_crawl_on_the_same_archive_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with archive_lock(db):
+        result = run_cli("crawl", "vinhphuc", "--db", str(db))
+    assert result.returncode == 1
+    assert "another crawl" in result.stderr and "is writing" in result.stderr
+    assert "Traceback" not in result.stderr
