@@ -145,6 +145,10 @@ def sites(nl: bool) -> None:
 )
 @click.option("--since", help="Skip listing entries published before this date (YYYY-MM-DD).")
 @click.option(
+    "--no-attachments", is_flag=True, help="Do not download attached documents (PDF, DOC...)."
+)
+@click.option("--no-warc", is_flag=True, help="Do not write WARC captures.")
+@click.option(
     "--max-articles", type=click.IntRange(min=1), help="Stop after requesting N articles per site."
 )
 @click.option(
@@ -168,6 +172,8 @@ def crawl(
     every_site: bool,
     full: bool,
     since: str | None,
+    no_attachments: bool,
+    no_warc: bool,
     max_articles: int | None,
     delay: float | None,
     log_level: str,
@@ -214,6 +220,8 @@ def crawl(
             mode="full" if full else "incremental",
             since=since,
             log_level=log_level,
+            attachments=not no_attachments,
+            warc=not no_warc,
         )
     except ArchiveBusy as exc:
         raise click.ClickException(str(exc)) from None

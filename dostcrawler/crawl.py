@@ -40,6 +40,8 @@ def crawl_settings(
     export_dir: str | Path,
     delay: float | None = None,
     log_level: str = "INFO",
+    attachments: bool = True,
+    warc: bool = True,
 ) -> Settings:
     """Project settings plus this run's paths; --delay outranks the profiles' politeness delay."""
     settings = get_project_settings()
@@ -47,6 +49,8 @@ def crawl_settings(
     settings.set("DOSTCRAWLER_DB_PATH", str(db_path), priority="cmdline")
     settings.set("DOSTCRAWLER_EXPORT_DIR", str(export_dir), priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    settings.set("DOSTCRAWLER_ATTACHMENTS", attachments, priority="cmdline")
+    settings.set("DOSTCRAWLER_WARC", warc, priority="cmdline")
     if delay is not None:
         settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
         settings.set("AUTOTHROTTLE_START_DELAY", delay, priority="cmdline")
@@ -65,6 +69,8 @@ def run_crawls(
     mode: str = "incremental",
     since: str | None = None,
     log_level: str = "INFO",
+    attachments: bool = True,
+    warc: bool = True,
 ) -> list[CrawlResult]:
     """Crawl each profile's site (all in one process, each with its own politeness) and report
     each run. One site failing never stops the others."""
@@ -75,7 +81,12 @@ def run_crawls(
         finally:
             archive.close()
         settings = crawl_settings(
-            db_path=db_path, export_dir=export_dir, delay=delay, log_level=log_level
+            db_path=db_path,
+            export_dir=export_dir,
+            delay=delay,
+            log_level=log_level,
+            attachments=attachments,
+            warc=warc,
         )
         process = CrawlerProcess(settings, install_root_handler=True)
         for profile in profiles:

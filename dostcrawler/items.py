@@ -47,5 +47,18 @@ class Article:
     schema_version: str = SCHEMA_VERSION
 
 
+@dataclass(kw_only=True)
+class AttachmentFile:
+    """A downloaded attachment (PDF, DOC...) of an article, on its way to exports/files/."""
+
+    article_id: str
+    url: str
+    name: str
+    media_type: str
+    body: bytes = field(repr=False)
+    served_type: str | None = None
+    http_status: int | None = None
+
+
 # Column order of the record; JSONL lines and the SQLite table follow it.
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))

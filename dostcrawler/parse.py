@@ -10,7 +10,7 @@ from scrapy.http import HtmlResponse
 from dostcrawler.pipelines.normalize import NormalizePipeline
 from dostcrawler.platforms import detect_platform
 from dostcrawler.profiles import SiteProfile, generic_profile
-from dostcrawler.spiders.news import article_from_page
+from dostcrawler.records import article_from_page
 
 
 def decode_page(body: bytes, url: str) -> str:

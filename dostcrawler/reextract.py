@@ -13,7 +13,7 @@ from dostcrawler.extract.article import ListingHint
 from dostcrawler.extract.dates import parse_date
 from dostcrawler.pipelines.normalize import NormalizePipeline
 from dostcrawler.profiles import ProfileError, SiteProfile, generic_profile, load_site
-from dostcrawler.spiders.news import article_from_page
+from dostcrawler.records import article_from_page
 from dostcrawler.storage.db import Archive
 
 

@@ -64,6 +64,9 @@ ITEM_PIPELINES = {
 # Raw captures: every response as WARC records (exports/warc/<site>/<run>.warc.gz + .cdxj).
 DOSTCRAWLER_WARC = os.getenv("DOSTCRAWLER_WARC", "1") not in ("0", "false", "no")
 
+# Download attachments (PDF, DOC(X), XLS(X), ZIP...) into exports/files/ (content-addressed).
+DOSTCRAWLER_ATTACHMENTS = os.getenv("DOSTCRAWLER_ATTACHMENTS", "1") not in ("0", "false", "no")
+
 # Where the archive and exports go.
 DOSTCRAWLER_EXPORT_DIR = os.getenv("DOSTCRAWLER_EXPORT_DIR", "exports")
 DOSTCRAWLER_DB_PATH = os.getenv(

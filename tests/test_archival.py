@@ -3,6 +3,7 @@ archive, and two runs never write one archive at once."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -11,14 +12,17 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from dostcrawler.crawl import archive_lock
 from dostcrawler.demo.server import serve_site
-from tests.conftest import ROOT, run_cli
-from tests.sitefixtures import SITES_DIR
+from tests.conftest import ROOT, Crawled, run_cli
+from tests.sitefixtures import SITES_DIR, fixture_sites
+
+SITE = next(site for site in fixture_sites() if site.name == "vinhphuc")
 
 # Fields that differ between two crawls of the same bytes (times, run bookkeeping).
 VOLATILE = {"fetched_at", "first_seen_at", "last_seen_at", "warc"}
@@ -130,3 +134,45 @@ def test_a_second_crawl_on_the_same_archive_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "another crawl" in result.stderr and "is writing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_attachments_are_downloaded_content_addressed(
+    crawl_twice: Callable[[str], Crawled],
+) -> None:
+    crawled = crawl_twice("vinhphuc")
+    with sqlite3.connect(crawled.db) as conn:
+        rows = conn.execute(
+            "select url, article_id, name, media_type, sha256, size, path from attachments "
+            "order by url"
+        ).fetchall()
+    expected = sorted(
+        (
+            crawled.origin + a["path"],
+            f"vinhphuc:tintuchoatdong-{article['path'].rsplit('=', 1)[1]}",
+            a["name"],
+            a["media_type"],
+        )
+        for article in SITE.articles
+        for a in article["attachments"]
+    )
+    assert [row[:4] for row in rows] == expected
+    for url, _, _, _, sha256, size, path in rows:
+        served = SITE.page_bytes(url.removeprefix(crawled.origin))
+        assert sha256 == hashlib.sha256(served).hexdigest() and size == len(served)
+        stored = Path(path)
+        assert stored.read_bytes() == served
+        assert stored.name.startswith(sha256)  # never the server's file name
+    # Incremental and --full re-runs do not download them again.
+    fetched = [p for m, p in crawled.server.requests if "/Attachments/" in p]
+    assert len(fetched) == len(expected)
+
+
+def test_no_attachments_flag(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with serve_site(SITES_DIR / "vinhphuc") as server:
+        assert _crawl(server.origin, db, "--no-attachments", "--no-warc").returncode == 0
+        assert not [p for _, p in server.requests if "/Attachments/" in p]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from attachments").fetchone() == (0,)
+        assert conn.execute("select count(*) from captures").fetchone() == (0,)
+    assert not (tmp_path / "warc").exists()

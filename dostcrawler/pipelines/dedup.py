@@ -7,7 +7,7 @@ site's same content under another id becomes an alias URL of the article first s
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
@@ -31,8 +31,10 @@ class DedupPipeline:
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: Any) -> Any:
         """Pass on the first copy; fold later copies into it as alias URLs."""
+        if not isinstance(item, Article):
+            return item
         assert item.id is not None and item.content_hash is not None
         archive = archive_for(self.crawler)
         stats = self.crawler.stats

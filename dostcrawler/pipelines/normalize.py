@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from typing import Any
 
 from dostcrawler.extract.text import clean_text, word_count
 from dostcrawler.items import Article
@@ -33,8 +34,10 @@ def content_hash(article: Article) -> str:
 class NormalizePipeline:
     """Every text field NFC and trimmed; word count and content hash computed."""
 
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: Any) -> Any:
         """Normalize one article in place."""
+        if not isinstance(item, Article):
+            return item
         for name in SINGLE_LINE_FIELDS:
             setattr(item, name, clean_text(getattr(item, name)) or None)
         item.body = normalize_body(item.body)

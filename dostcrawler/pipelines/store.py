@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
-from dostcrawler.items import Article
+from dostcrawler.items import AttachmentFile
 from dostcrawler.pipelines.shared import Run, archive_for, begin_run, release_archive, run_for
 from dostcrawler.storage.export import write_jsonl
 
@@ -48,9 +48,14 @@ class StorePipeline:
         self.crawl_id = archive.start_crawl(self.spider.profile.name, self.spider.run_mode)
         begin_run(self.crawler, Run(self.crawl_id, self.spider.profile.name, self.started))
 
-    def process_item(self, item: Article) -> Article:
-        """Upsert one article and count whether it was new, updated or unchanged."""
+    def process_item(self, item: Any) -> Any:
+        """Upsert one article and count whether it was new, updated or unchanged; file an
+        attachment under its content hash."""
         assert self.crawl_id is not None and self.crawler.stats is not None
+        if isinstance(item, AttachmentFile):
+            archive_for(self.crawler).store_attachment(item, self.export_dir / "files")
+            self.crawler.stats.inc_value("dostcrawler/attachments/stored")
+            return item
         outcome = archive_for(self.crawler).upsert_article(item, self.crawl_id)
         self.crawler.stats.inc_value(f"dostcrawler/articles/{outcome}")
         return item

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
@@ -36,8 +36,10 @@ class ValidatePipeline:
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
         return cls(crawler)
 
-    def process_item(self, item: Article) -> Article:
+    def process_item(self, item: Any) -> Any:
         """Pass a valid article on, or drop it and count why."""
+        if not isinstance(item, Article):
+            return item
         reason = drop_reason(item)
         if reason is None:
             return item

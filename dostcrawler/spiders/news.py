@@ -10,7 +10,6 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -19,13 +18,13 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
-from dostcrawler import __version__
 from dostcrawler.capture.middleware import WARC_META_KEY
-from dostcrawler.extract.article import ListingHint, extract_article
+from dostcrawler.extract.article import ListingHint
 from dostcrawler.extract.urls import attachment_media_type, same_site
-from dostcrawler.items import Article
+from dostcrawler.items import Article, AttachmentFile
 from dostcrawler.platforms import PLATFORMS, detect_platform
 from dostcrawler.profiles import SiteProfile, generic_profile, load_profile_file
+from dostcrawler.records import article_from_page
 from dostcrawler.spiders import listings
 from dostcrawler.storage.db import Archive
 from dostcrawler.tls import tls_settings
@@ -72,6 +71,7 @@ class NewsSpider(scrapy.Spider):
         self.since = since
         # Filled from the archive when the crawler opens (incremental mode).
         self.known_ids: frozenset[str] = frozenset()
+        self.known_attachments: set[str] = set()
         self.stop_at_known_pages = False
         self.requested: set[str] = set()
         self.url_aliases: dict[str, set[str]] = defaultdict(set)
@@ -82,20 +82,23 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
-        if spider.run_mode == "incremental":
-            spider.load_archive_state(crawler.settings.get("DOSTCRAWLER_DB_PATH"))
+        spider.load_archive_state(crawler.settings.get("DOSTCRAWLER_DB_PATH"))
         return spider
 
     def load_archive_state(self, db_path: str | None) -> None:
-        """What the archive already holds: known articles are not fetched again, and listing
-        pagination may stop early, but only after a run that finished (so an interrupted run
+        """What the archive already holds. Attachments are never downloaded twice (they are
+        content-addressed). Incremental runs also skip known articles, and stop paginating at a
+        page of known articles, but only after a run that finished (so an interrupted run
         resumes by walking every listing page again)."""
         if not db_path or not Path(db_path).is_file():
             return
         archive = Archive(db_path)
         try:
-            self.known_ids = frozenset(archive.article_ids(self.profile.name))
-            self.stop_at_known_pages = archive.last_run_status(self.profile.name) == "finished"
+            self.known_attachments = set(archive.attachment_urls(self.profile.name))
+            if self.run_mode == "incremental":
+                self.known_ids = frozenset(archive.article_ids(self.profile.name))
+                finished = archive.last_run_status(self.profile.name) == "finished"
+                self.stop_at_known_pages = finished
         finally:
             archive.close()
 
@@ -262,7 +265,7 @@ class NewsSpider(scrapy.Spider):
     def parse_article(
         self, response: Response, article_id: str, hint: ListingHint
     ) -> Iterator[Article | scrapy.Request]:
-        """Extract the article, and follow links to other articles of the same site."""
+        """Extract the article, fetch its documents, and follow links to other articles."""
         if not isinstance(response, TextResponse):
             self._count("skipped/non_html_article")
             logger.warning(
@@ -273,14 +276,51 @@ class NewsSpider(scrapy.Spider):
             return
         self._count("pages/article")
         try:
-            yield self._build_article(response, article_id, self.listing_urls.get(article_id), hint)
+            article = self._build_article(
+                response, article_id, self.listing_urls.get(article_id), hint
+            )
         except Exception as exc:  # one broken page must never stop an archival crawl
             self._count("errors/parse")
             logger.error("cannot parse %s: %s: %s", response.url, type(exc).__name__, exc)
+        else:
+            yield article
+            yield from self._attachment_requests(article)
         for href in response.css("a[href]::attr(href)").getall():
             url = self._local(response.urljoin(href))
             if self.platform.is_article_url(url):
                 yield from self._article_request(url, None, ListingHint())
+
+    def _attachment_requests(self, article: Article) -> Iterator[scrapy.Request]:
+        """Download the article's documents (many notices are only a signed PDF)."""
+        if not self.settings.getbool("DOSTCRAWLER_ATTACHMENTS", True):
+            return
+        for attachment in article.attachments:
+            url = self._local(attachment["url"])
+            if url in self.known_attachments or not same_site(url, tuple(self.allowed_domains)):
+                continue
+            self.known_attachments.add(url)
+            yield scrapy.Request(
+                url,
+                callback=self.parse_attachment,
+                cb_kwargs={"article_id": article.id, "attachment": attachment},
+                priority=-1,
+            )
+
+    def parse_attachment(
+        self, response: Response, article_id: str, attachment: dict[str, str]
+    ) -> Iterator[AttachmentFile]:
+        """Hand the downloaded file to the store (content-addressed under exports/files/)."""
+        self._count("pages/attachment")
+        served = response.headers.get("Content-Type")
+        yield AttachmentFile(
+            article_id=article_id,
+            url=response.url,
+            name=attachment["name"],
+            media_type=attachment["media_type"],
+            body=response.body,
+            served_type=served.decode("latin-1") if served else None,
+            http_status=response.status,
+        )
 
     def _build_article(
         self, response: TextResponse, article_id: str, listing_url: str | None, hint: ListingHint
@@ -312,50 +352,6 @@ class NewsSpider(scrapy.Spider):
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"dostcrawler/{key}")
-
-
-def article_from_page(
-    html: str,
-    url: str,
-    *,
-    profile: SiteProfile,
-    article_id: str | None = None,
-    listing_url: str | None = None,
-    hint: ListingHint | None = None,
-    http_status: int | None = None,
-) -> Article:
-    """The Article record of one fetched page (the same code path for crawls and `parse`)."""
-    platform = PLATFORMS[profile.platform]
-    canonical = platform.canonicalize(url, profile)
-    extraction = extract_article(html, url, profile=profile, hint=hint)
-    return Article(
-        id=article_id or f"{profile.name}:{platform.key_for(canonical)}",
-        site=profile.name,
-        province=profile.province or None,
-        publisher=profile.publisher or None,
-        url=canonical,
-        listing_url=listing_url,
-        category=extraction.category,
-        title=extraction.title,
-        lead=extraction.lead,
-        body=extraction.body,
-        body_html=extraction.body_html,
-        authors=extraction.authors,
-        source=extraction.source,
-        published_at=extraction.published_at,
-        published_at_raw=extraction.published_at_raw,
-        date_source=extraction.date_source,
-        attachments=extraction.attachments,
-        images=extraction.images,
-        fetched_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        http_status=http_status,
-        extractor={
-            "name": "dostcrawler",
-            "version": __version__,
-            "platform": profile.platform,
-            "fields": extraction.fields,
-        },
-    )
 
 
 def spider_class(profile: SiteProfile, module: str = __name__) -> type[NewsSpider]:

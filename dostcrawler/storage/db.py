@@ -19,8 +19,9 @@ from sqlite_utils import Database
 
 from dostcrawler import __version__
 from dostcrawler.capture.warc import Capture
-from dostcrawler.items import RECORD_FIELDS, Article
+from dostcrawler.items import RECORD_FIELDS, Article, AttachmentFile
 from dostcrawler.profiles.model import SiteProfile
+from dostcrawler.storage.files import store_file
 from dostcrawler.storage.migrations import LIST_COLUMNS, migrations
 
 BUSY_TIMEOUT_MS = 30_000
@@ -238,6 +239,34 @@ class Archive:
             },
             pk="url",
         )
+
+    # Attachments ----------------------------------------------------------------------------
+
+    def attachment_urls(self, site: str) -> list[str]:
+        """URLs of the site's attachments already downloaded."""
+        sql = "select url from attachments where site = ?"
+        return [row[0] for row in self.db.execute(sql, [site])]
+
+    def store_attachment(self, item: AttachmentFile, root: Path) -> None:
+        """Save the file content-addressed under `root` and record it."""
+        digest, path = store_file(root, item.body, item.media_type)
+        site = item.article_id.split(":", 1)[0]
+        with self.db.conn:
+            self.db.table("attachments").upsert(
+                {
+                    "url": item.url,
+                    "article_id": item.article_id,
+                    "site": site,
+                    "name": item.name,
+                    "media_type": item.media_type,
+                    "served_type": item.served_type,
+                    "sha256": digest,
+                    "size": len(item.body),
+                    "path": str(path),
+                    "fetched_at": utc_now(),
+                },
+                pk="url",
+            )
 
     # Captures -------------------------------------------------------------------------------
 

@@ -153,3 +153,26 @@ def m002_captures(db: Database) -> None:
     )
     db.table("captures").create_index(["url", "digest"])
     db.table("captures").create_index(["digest"])
+
+
+@migrations()
+def m003_attachments(db: Database) -> None:
+    """Downloaded attachments, content-addressed on disk."""
+    db.table("attachments").create(
+        {
+            "url": str,
+            "article_id": str,
+            "site": str,
+            "name": str,
+            "media_type": str,
+            "served_type": str,
+            "sha256": str,
+            "size": int,
+            "path": str,
+            "fetched_at": str,
+        },
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("attachments").create_index(["article_id"])
+    db.table("attachments").create_index(["sha256"])
