@@ -184,3 +184,21 @@ def test_stats_command_reports_the_site(crawl_twice: Callable[[str], Crawled]) -
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("vinhphuc"))
     assert " 13 " in line and "2021-09-29" in line and "2022-01-19" in line
+
+
+def test_vinhphuc_run_summary_columns(crawl_twice: Callable[[str], Crawled]) -> None:
+    crawled = crawl_twice("vinhphuc")
+    with sqlite3.connect(crawled.db) as conn:
+        conn.row_factory = sqlite3.Row
+        first = conn.execute("select * from crawls order by id limit 1").fetchone()
+    # robots.txt + 3 listing pages + 14 article pages (one a soft 404) + 2 attachments
+    assert first["pages"] == 20
+    assert (first["articles_new"], first["articles_updated"], first["articles_unchanged"]) == (
+        13,
+        0,
+        0,
+    )
+    assert json.loads(first["dropped"]) == {"no body text and no attachments": 1}
+    assert json.loads(first["http_errors"]) == {}
+    assert first["errors"] == 0
+    assert first["bytes"] > 400_000 and first["duration_s"] > 0

@@ -23,6 +23,7 @@ from dostcrawler.items import RECORD_FIELDS, Article, AttachmentFile
 from dostcrawler.profiles.model import SiteProfile
 from dostcrawler.storage.files import store_file
 from dostcrawler.storage.migrations import LIST_COLUMNS, migrations
+from dostcrawler.storage.runstats import summarize
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -89,7 +90,11 @@ class Archive:
     def finish_crawl(
         self, crawl_id: int, *, status: str, stats: dict[str, Any], jsonl_path: str | None
     ) -> None:
-        """Close a run's row with its outcome and stats."""
+        """Close a run's row with its outcome, its headline numbers and the full stats."""
+        summary = {
+            key: json.dumps(value, sort_keys=True) if isinstance(value, dict) else value
+            for key, value in summarize(stats).items()
+        }
         self.db.table("crawls").update(
             crawl_id,
             {
@@ -97,6 +102,7 @@ class Archive:
                 "status": status,
                 "stats": json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
                 "jsonl_path": jsonl_path,
+                **summary,
             },
         )
 

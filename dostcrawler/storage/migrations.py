@@ -176,3 +176,12 @@ def m003_attachments(db: Database) -> None:
     )
     db.table("attachments").create_index(["article_id"])
     db.table("attachments").create_index(["sha256"])
+
+
+@migrations()
+def m004_crawl_summary(db: Database) -> None:
+    """Headline numbers of each run as columns (the full Scrapy stats stay in `stats`)."""
+    from dostcrawler.storage.runstats import SUMMARY_COLUMNS
+
+    for name, kind in SUMMARY_COLUMNS.items():
+        db.table("crawls").add_column(name, kind)
