@@ -73,6 +73,10 @@ CASES: list[tuple[str, dict[str, Any], str | None]] = [
     ("Thứ sáu, 03/05/2021", {}, "2021-03-05"),  # Friday 5 March 2021
     ("Thứ hai, 05/03/2021", MDY, "2021-05-03"),  # month first already gives Monday 3 May
     ("Thứ hai, 03/05/2021", MDY, "2021-05-03"),  # month first gives Friday 5 March: swapped
+    # English weekday abbreviations (Drupal's stock "D, m/d/Y - H:i") settle the order too.
+    ("Wed, 12/13/2017 - 06:57", {}, "2017-12-13T06:57:00+07:00"),
+    ("Sun, 03/05/2023", {}, "2023-03-05"),  # 5 March 2023 was a Sunday
+    ("Fri, 03/05/2021", {}, "2021-03-05"),
     ("CN, 02/05/2021", MDY, "2021-05-02"),  # Sunday 2 May 2021
     ("Thứ bảy, 03/05/2021", {}, "2021-05-03"),  # fits neither order: the weekday is ignored
     ("Sở KH&CN, 05/02/2021", {}, "2021-02-05"),  # "CN" of "KH&CN" is not Sunday

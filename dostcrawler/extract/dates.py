@@ -32,8 +32,13 @@ class ParsedDate:
 
 
 # A "CN" or "T4" right after "KH&" or a letter is part of a word ("KH&CN"), not a weekday.
-_WEEKDAY = r"(?<![\w&])(?:thứ\s*(?:hai|ba|tư|bốn|năm|sáu|bảy|[2-7])|chủ\s*nhật|t[2-7]|cn)(?!\w)"
+# English abbreviations too: Drupal's stock format is "Wed, 12/13/2017 - 06:57" (month first).
+_WEEKDAY = (
+    r"(?<![\w&])(?:thứ\s*(?:hai|ba|tư|bốn|năm|sáu|bảy|[2-7])|chủ\s*nhật|t[2-7]|cn|"
+    r"mon|tue|wed|thu|fri|sat|sun)(?!\w)"
+)
 _WEEKDAY_INDEX = {"hai": 0, "ba": 1, "tư": 2, "bốn": 2, "năm": 3, "sáu": 4, "bảy": 5}
+_ENGLISH_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _MONTH_WORDS = {
     "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6,
@@ -203,6 +208,8 @@ def _weekday_index(name: str | None) -> int | None:
     if name is None:
         return None
     key = re.sub(r"\s+", "", name.lower())
+    if key in _ENGLISH_WEEKDAYS:
+        return _ENGLISH_WEEKDAYS.index(key)
     if key in ("chủnhật", "cn"):
         return 6
     number = key[len("thứ") :] if key.startswith("thứ") else key[len("t") :]
