@@ -61,3 +61,29 @@ def test_read_byline(
 )
 def test_looks_like_person(text: str, expected: bool) -> None:
     assert looks_like_person(text) is expected
+
+
+def test_byline_under_the_title_with_affiliation() -> None:
+    paragraphs = [
+        "Lê Huy Nghĩa",
+        "Công ty CP giống cây lương thực và cây thực phẩm",
+        BODY,
+        BODY,
+    ]
+    byline = read_byline(paragraphs)
+    assert byline.authors == ["Lê Huy Nghĩa"]
+    assert byline.consumed == {0, 1}
+
+
+def test_a_leading_heading_is_not_a_byline() -> None:
+    # A short capitalised first line followed by a sentence is a heading, not a byline.
+    paragraphs = ["Kết Quả Nổi Bật", "Công ty đã hoàn thành kế hoạch năm.", BODY, BODY]
+    assert read_byline(paragraphs).authors == []
+
+
+def test_a_trailing_cms_login_is_dropped_but_is_no_author() -> None:
+    byline = read_byline([BODY, "Hồng Vân", "hbnguyet"])
+    assert byline.authors == ["Hồng Vân"]
+    assert byline.consumed == {1, 2}
+    byline = read_byline([BODY, "ntthuy"])
+    assert byline.authors == [] and byline.consumed == {1}

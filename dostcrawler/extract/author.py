@@ -33,6 +33,7 @@ ORGANISATION_WORDS = re.compile(
     r"tỉnh|huyện|thành phố|hợp tác xã|htx|đảng ủy|đảng uỷ|đoàn|bbt|ban biên tập)\b",
     re.IGNORECASE,
 )
+CMS_LOGIN = re.compile(r"^[a-z][a-z0-9_.]{2,20}$")
 SENTENCE_PUNCTUATION = re.compile(r"[.!?:;\"“”]\s|[.!?:;\"“”]$|\d")
 
 
@@ -69,13 +70,21 @@ def _people(value: str) -> list[str] | None:
 
 
 def read_byline(paragraphs: list[str], *, tail_lines: int = 3) -> Byline:
-    """Find the byline among the last few paragraphs (the only place editors put it)."""
-    byline = Byline()
+    """Find the byline among the last few paragraphs (where editors put it), or as a name and
+    an affiliation line at the very top (some portals print "Lê Huy Nghĩa" / "Công ty ...")."""
+    byline = _leading_byline(paragraphs)
+    if byline.authors:
+        return byline
     start = max(0, len(paragraphs) - tail_lines)
     for index in range(len(paragraphs) - 1, start - 1, -1):
         text = paragraphs[index]
         if len(text) > 160:
             break
+        if CMS_LOGIN.match(text) and index == len(paragraphs) - 1:
+            # A lone lower-case account name ("hbnguyet") signs who posted, not who wrote:
+            # it is dropped from the body but is no author.
+            byline.consumed.add(index)
+            continue
         if _read_labelled(text, byline):
             byline.consumed.add(index)
             continue
@@ -89,6 +98,20 @@ def read_byline(paragraphs: list[str], *, tail_lines: int = 3) -> Byline:
                 byline.consumed.add(index)
                 continue
         break
+    return byline
+
+
+def _leading_byline(paragraphs: list[str]) -> Byline:
+    """Names on the first line and an organisation on the second: a byline under the title."""
+    byline = Byline()
+    if len(paragraphs) < 4:
+        return byline
+    first, second = paragraphs[0], paragraphs[1]
+    people = _people(first)
+    affiliation = ORGANISATION_WORDS.match(second) and len(second) <= 160
+    if people and affiliation and not second.rstrip().endswith("."):
+        byline.authors = people
+        byline.consumed = {0, 1}
     return byline
 
 
