@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # The record layout version written into every JSONL line and SQLite row.
 SCHEMA_VERSION = "1.1"
