@@ -84,3 +84,20 @@ def test_retries_back_off_exponentially() -> None:
         delays.append(request.meta[RETRY_DELAY_KEY])
     assert delays == [2.0, 4.0, 8.0]
     assert middleware._retry(request, "503 Service Unavailable") is None
+
+
+def test_subsite_scope_and_exact_hosts() -> None:
+    from dataclasses import replace
+
+    from dostcrawler.profiles import load_site
+    from dostcrawler.spiders.news import NewsSpider
+
+    profile = replace(load_site("vinhphuc"), path_prefixes=("/noidung/tintuc/",))
+    spider = NewsSpider(profile=profile)
+    host = "https://sokhcn.vinhphuc.gov.vn"
+    assert spider._in_scope(host + "/noidung/tintuc/Lists/TinTucHoatDong/View_Detail.aspx?ItemID=1")
+    assert spider._in_scope("https://www.sokhcn.vinhphuc.gov.vn/noidung/tintuc/x.aspx")
+    assert not spider._in_scope(host + "/noidung/gioithieu/Lists/SoKHCN/View_Detail.aspx?ItemID=3")
+    # The province portal is another site, not a part of its DOST's.
+    assert not spider._in_scope("https://vinhphuc.gov.vn/noidung/tintuc/x.aspx")
+    assert not spider._in_scope("https://cdn.sokhcn.vinhphuc.gov.vn/noidung/tintuc/x.aspx")

@@ -19,7 +19,10 @@ def first_text(node: Selector, selectors: tuple[str, ...]) -> tuple[str, Selecto
     from dostcrawler.extract.text import clean_text
 
     for match in select(node, selectors):
-        text = clean_text(" ".join(match.xpath(".//text()[not(ancestor::script)]").getall()))
+        if isinstance(match.root, str):  # an attribute (::attr(x), @x) or text() selector
+            text = clean_text(match.root)
+        else:
+            text = clean_text(" ".join(match.xpath(".//text()[not(ancestor::script)]").getall()))
         if text:
             return text, match
     return None

@@ -55,6 +55,10 @@ def attachment_media_type(url: str) -> str | None:
 
 
 def same_site(url: str, domains: tuple[str, ...]) -> bool:
-    """True when the URL's host is one of the domains or a subdomain of one."""
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == d or host.endswith("." + d) for d in domains)
+    """True when the URL's host is one of the profile's domains (with or without "www.").
+
+    Subdomains are other sites: vinhphuc.gov.vn (the province portal) is not
+    sokhcn.vinhphuc.gov.vn (its DOST), and each has a profile of its own.
+    """
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    return any(host == d.lower().removeprefix("www.") for d in domains)

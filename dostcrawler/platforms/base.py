@@ -32,6 +32,10 @@ def _unchanged(url: str, html: str) -> str:
     return html
 
 
+def _no_aliases(url: str, html: str) -> list[str]:
+    return []
+
+
 @dataclass(frozen=True, kw_only=True)
 class Platform:
     """A CMS family: selectors as data, plus the functions that know its URLs."""
@@ -49,6 +53,9 @@ class Platform:
     detect: Callable[[str, str], bool] = _no_detection
     # Repairs a page before extraction (e.g. bodies served as entity-escaped HTML text).
     prepare: Callable[[str, str], str] = _unchanged
+    # Other URLs of this article that only the page itself reveals (a print view by numeric
+    # id): recorded as aliases of the article, never requested.
+    alias_links: Callable[[str, str], list[str]] = _no_aliases
 
     def key_for(self, canonical: str) -> str:
         """The article key: the platform id where the URL has one, else a hash of the URL."""

@@ -73,6 +73,9 @@ class SiteProfile:
     platform: str
     domains: tuple[str, ...]
     start_urls: tuple[str, ...]
+    # Subsites that share a host with other agencies (lamdong.gov.vn/sites/skhcn): only URLs
+    # under these paths belong to this site.
+    path_prefixes: tuple[str, ...] = ()
     merged_into: str | None = None
     verified: bool = False
     enabled: bool = True

@@ -239,7 +239,7 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         # A fragment never reaches the server: "#mainContent" is the same URL, not an alias.
         url = urldefrag(self._local(url))[0]
-        if not same_site(url, tuple(self.allowed_domains)) or attachment_media_type(url):
+        if not self._in_scope(url) or attachment_media_type(url):
             return
         canonical = self.platform.canonicalize(url, self.profile)
         article_id = f"{self.profile.name}:{self.platform.key_for(canonical)}"
@@ -285,6 +285,10 @@ class NewsSpider(scrapy.Spider):
         else:
             yield article
             yield from self._attachment_requests(article)
+        for href in self.platform.alias_links(response.url, response.text):
+            alias = urldefrag(self._local(response.urljoin(href)))[0]
+            if alias != response.url and same_site(alias, tuple(self.allowed_domains)):
+                self.url_aliases[article_id].add(alias)
         for href in response.css("a[href]::attr(href)").getall():
             url = self._local(response.urljoin(href))
             if self.platform.is_article_url(url):
@@ -335,9 +339,22 @@ class NewsSpider(scrapy.Spider):
             http_status=response.status,
         )
         article.warc = response.meta.get(WARC_META_KEY)
+        # Pages write absolute links to their real host: with --origin they live at the origin.
+        for attachment in article.attachments:
+            attachment["url"] = self._local(attachment["url"])
+        for image in article.images:
+            image["url"] = self._local(str(image["url"]))
         return article
 
     # Helpers ----------------------------------------------------------------------------------
+
+    def _in_scope(self, url: str) -> bool:
+        """On one of the site's hosts and, for subsites, under one of its paths."""
+        if not same_site(url, tuple(self.allowed_domains)):
+            return False
+        prefixes = self.profile.path_prefixes
+        path = urlsplit(url).path.lower()
+        return not prefixes or any(path.startswith(p.lower()) for p in prefixes)
 
     def _local(self, url: str) -> str:
         """Links to the site's real host go to --origin instead (moved sites, test servers)."""
