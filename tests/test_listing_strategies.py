@@ -14,9 +14,14 @@ API_LISTING = """
 [listing]
 strategy = "api"
 api_url = "https://vinhphuc.gov.vn/APIVP/api/DSTinTuc/QUERYDATA"
-api_form = { do = "QUERYDATA", fieldOrder = "CreatedDate", ascending = "desc", UrlList = "/ct/cms/tintuc/Lists/ThoiSuChinhTri" }
 api_page_size = 50
 api_detail_url = "{UrlList}/View_Detail.aspx?ItemID={ID}"
+
+[listing.api_form]
+do = "QUERYDATA"
+fieldOrder = "CreatedDate"
+ascending = "desc"
+UrlList = "/ct/cms/tintuc/Lists/ThoiSuChinhTri"
 """
 
 
