@@ -34,7 +34,12 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     archive = Archive(path)
     try:
         applied = [row["name"] for row in archive.db.table("_sqlite_migrations").rows]
-        assert applied == ["m001_initial"]
+        assert applied == [
+            "m001_initial",
+            "m002_captures",
+            "m003_attachments",
+            "m004_crawl_summary",
+        ]
         assert archive.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     finally:
         archive.close()

@@ -67,7 +67,8 @@ def test_unchanged_payloads_become_revisit_records(crawl_twice: Callable[[str], 
         ]
     first_run = {t: n for c, t, n in per_run if c == 1}
     later = {(c, t) for c, t, _ in per_run if c > 1}
-    assert first_run == {"response": 18}
+    # robots.txt, 3 listings, 14 article pages, 2 attachments
+    assert first_run == {"response": 20}
     assert later == {(2, "revisit"), (3, "revisit")}
     assert pointers == len(SITE.articles)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from lxml import html as lxml_html
 from parsel import Selector
@@ -95,6 +95,8 @@ def extract_article(
     _extract_date(sel, root, title_el, layers, url, hint, month_first, out)
     _extract_lead_and_category(sel, layers, hint, out)
     _extract_credits(sel, url, layers, out)
+    if out.source is None and not layers.get("source")[0] and body_el is not None:
+        _source_after_body(body_el, out)
     if body_el is not None:
         out.images = bodies.images(body_el, url)
     out.word_count = word_count(out.body or "")
@@ -137,8 +139,8 @@ def _extract_body(
     origin = origin if matches else "generic"
     blocks: list[Block] = []
     if element is not None:
-        element = bodies.strip_noise(element, remove)
-        blocks = bodies.body_blocks(element, keep_captions=layers.rules.keep_captions)
+        cleaned = bodies.strip_noise(element, remove)
+        blocks = bodies.body_blocks(cleaned, keep_captions=layers.rules.keep_captions)
     paragraphs = [b.text for b in blocks]
     if out.title and paragraphs and clean_text(paragraphs[0]).casefold() == out.title.casefold():
         paragraphs, blocks = paragraphs[1:], blocks[1:]
@@ -157,8 +159,21 @@ def _extract_body(
     out.fields["body"] = origin
     out.attachments = bodies.attachments(kept_blocks, url)
     if element is not None and out.body:
-        out.body_html = bodies.cleaned_html(element)
+        out.body_html = bodies.cleaned_html(cleaned)
     return element
+
+
+def _source_after_body(body: lxml_html.HtmlElement, out: Extraction) -> None:
+    """A "Nguồn tin: ..." line printed just after the body container (DotNetNuke, NukeViet
+    templates) credits the article; stop at the first related-list heading."""
+    elements = [node for node in body.itersiblings() if isinstance(node.tag, str)]
+    for sibling in elements[:3]:
+        text = clean_text(sibling.text_content())
+        if not text or bodies.END_OF_ARTICLE.match(text):
+            break
+        if len(text) <= 160 and (source := bylines.source_from_label(text)):
+            out.source, out.fields["source"] = source, "generic"
+            break
 
 
 def _trafilatura_paragraphs(html: str) -> list[str]:
@@ -233,7 +248,8 @@ def _extract_credits(sel: Selector, url: str, layers: _Layers, out: Extraction) 
         href = match.attrib.get("href")
         if href:
             name = clean_text(match.xpath("string()").get())
-            _add_attachment(out, urljoin(url, href), name)
+            title = clean_text(match.attrib.get("title"))
+            _add_attachment(out, urljoin(url, href), name, title)
 
 
 def _without_line(body: str | None, line: str) -> str | None:
@@ -243,14 +259,19 @@ def _without_line(body: str | None, line: str) -> str | None:
     return "\n\n".join(kept) or None
 
 
-def _add_attachment(out: Extraction, url: str, name: str) -> None:
+def _add_attachment(out: Extraction, url: str, name: str, title: str) -> None:
+    """An attachment-panel link, unless the body already links the same file."""
     from dostcrawler.extract.urls import attachment_media_type
 
-    media_type = attachment_media_type(url)
-    if media_type and all(a["url"] != url for a in out.attachments):
-        out.attachments.append(
-            {"url": url, "name": name or url.rsplit("/", 1)[-1], "media_type": media_type}
-        )
+    media_type = attachment_media_type(url, title or name)
+    name = name or title or url.rsplit("/", 1)[-1]
+    # Panels label the file ("Tập tin : ke-hoach.pdf"); the body may link the same file.
+    shown = re.search(r"[^\s/\\:]+\.[a-z0-9]{2,4}$", title or name, re.IGNORECASE)
+    known = {a["url"] for a in out.attachments} | {a["name"] for a in out.attachments}
+    known |= {unquote(a["url"].rsplit("/", 1)[-1]) for a in out.attachments}
+    duplicate = url in known or name in known or (shown is not None and shown[0] in known)
+    if media_type and not duplicate:
+        out.attachments.append({"url": url, "name": name, "media_type": media_type})
 
 
 def as_dict(extraction: Extraction) -> dict[str, Any]:

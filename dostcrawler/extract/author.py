@@ -14,10 +14,11 @@ from dostcrawler.extract.text import clean_text
 
 AUTHOR_LABEL = re.compile(
     r"^(?:tác giả|tin(?:\s*(?:,|và|-|&)\s*ảnh)?|bài(?:\s*(?:,|và|-|&)\s*ảnh)?|"
-    r"người viết|phóng viên|pv|btv|nhóm pv|bài viết|thực hiện)\s*:\s*(?P<value>.+)$",
+    r"người viết|phóng viên|pv|btv|nhóm pv|bài viết|thực hiện|author|written by)\s*:\s*"
+    r"(?P<value>.+)$",
     re.IGNORECASE,
 )
-SOURCE_LABEL = re.compile(r"^(?:nguồn(?:\s*tin)?|theo)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
+SOURCE_LABEL = re.compile(r"^(?:nguồn(?:\s*tin)?|theo|source)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
 # "Theo Báo Vĩnh Phúc" credits a publication; "Theo kế hoạch, ..." is an ordinary sentence.
 THEO_PUBLICATION = re.compile(
     r"^theo\s+(?P<value>(?:báo|trang|cổng|tạp chí|đài|ttxvn|thông tấn|website)\b[^,]*)$",
@@ -150,6 +151,12 @@ def authors_from_text(text: str) -> list[str]:
     if match := AUTHOR_LABEL.match(text):
         text = match["value"]
     return _people(text) or []
+
+
+def source_from_label(text: str) -> str | None:
+    """The organisation of a labelled source line ("Nguồn tin: X"), else None."""
+    match = SOURCE_LABEL.match(clean_text(text))
+    return clean_text(match["value"]).rstrip(".") or None if match else None
 
 
 def source_from_text(text: str) -> str | None:

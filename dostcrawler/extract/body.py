@@ -131,7 +131,7 @@ def attachments(blocks: list[Block], base_url: str) -> list[dict[str, str]]:
     for block in blocks:
         for href, text in block.links:
             url = urljoin(base_url, href.strip())
-            media_type = attachment_media_type(url)
+            media_type = attachment_media_type(url, text)
             if media_type and url not in found:
                 name = text or url.rsplit("/", 1)[-1]
                 found[url] = {"url": url, "name": name, "media_type": media_type}

@@ -48,10 +48,21 @@ def url_hash(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
-def attachment_media_type(url: str) -> str | None:
-    """The media type of a document link (.pdf, .docx, ...), or None for an ordinary page."""
-    path = unquote(urlsplit(url).path).lower()
-    return ATTACHMENT_TYPES.get(posixpath.splitext(path)[1])
+def attachment_media_type(url: str, name: str | None = None) -> str | None:
+    """The media type of a document link (.pdf, .docx, ...), or None for an ordinary page.
+
+    Looks at the URL's last path segment, then the one before it (Liferay serves
+    `/documents/<group>/<folder>/<file>.pdf/<uuid>`), then the file name the link shows
+    (NukeViet's `?download=1&id=N` links name the file only in their text or title).
+    """
+    segments = unquote(urlsplit(url).path).lower().rstrip("/").split("/")
+    candidates = [*segments[-1:], *(segments[-2:-1] if "/documents/" in url else [])]
+    if name:
+        candidates.append(name.strip().lower())
+    for candidate in candidates:
+        if media_type := ATTACHMENT_TYPES.get(posixpath.splitext(candidate)[1]):
+            return media_type
+    return None
 
 
 def same_site(url: str, domains: tuple[str, ...]) -> bool:

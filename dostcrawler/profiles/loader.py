@@ -11,6 +11,8 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import MISSING, fields
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, get_type_hints
 from urllib.parse import urlsplit
@@ -26,7 +28,9 @@ from dostcrawler.profiles.model import (
     SiteProfile,
 )
 
-SITES_DIR = Path(__file__).parent / "sites"
+# Read through importlib.resources, not Path(__file__): Scrapyd runs the project from a zipped
+# egg, where the bundled profiles are entries of the zip, not files on disk.
+SITES_DIR: Traversable = files("dostcrawler.profiles") / "sites"
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 SECTIONS: dict[str, type[Any]] = {
     "listing": ListingRules,
@@ -44,7 +48,11 @@ class ProfileError(ValueError):
 
 def site_names() -> list[str]:
     """Names of the profiles bundled with the package, sorted."""
-    return sorted(path.stem for path in SITES_DIR.glob("*.toml"))
+    return sorted(
+        entry.name.removesuffix(".toml")
+        for entry in SITES_DIR.iterdir()
+        if entry.name.endswith(".toml") and entry.is_file()
+    )
 
 
 def all_sites() -> list[SiteProfile]:
@@ -63,9 +71,10 @@ def load_site(name: str) -> SiteProfile:
     return load_profile_file(path)
 
 
-def load_profile_file(path: str | Path) -> SiteProfile:
-    """Read, merge and validate one profile file."""
-    path = Path(path)
+def load_profile_file(path: str | Path | Traversable) -> SiteProfile:
+    """Read, merge and validate one profile file (a path, or a bundled resource)."""
+    if isinstance(path, str):
+        path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
