@@ -59,3 +59,67 @@ def test_json_api_reaches_the_articles_the_javascript_pager_hides(tmp_path: Path
     with sqlite3.connect(db) as conn:
         rows = dict(conn.execute("select url, title from articles").fetchall())
     assert rows == {origin + a["path"]: a["title"] for a in every}
+
+
+NGHEAN = next(site for site in fixture_sites() if site.name == "nghean")
+
+
+def _nghean_with(tmp_path: Path, strategy: str, start: str) -> Path:
+    """The bundled nghean profile, reading a feed or a sitemap instead of listing pages."""
+    source = (ROOT / "dostcrawler/profiles/sites/nghean.toml").read_text("utf-8")
+    lines = [line for line in source.splitlines() if not line.startswith("start_urls")]
+    text = "\n".join(lines).replace("[http]", f'[listing]\nstrategy = "{strategy}"\n\n[http]', 1)
+    head, rest = text.split("[listing]", 1)
+    path = tmp_path / "nghean.toml"
+    path.write_text(
+        f'{head}start_urls = ["http://ngheandost.gov.vn{start}"]\n[listing]{rest}', "utf-8"
+    )
+    return path
+
+
+def _crawl_nghean(tmp_path: Path, profile: Path) -> tuple[dict[str, dict[str, object]], list[str]]:
+    db = tmp_path / "archive.sqlite"
+    with serve_site(SITES_DIR / "nghean") as server:
+        result = run_cli(
+            "crawl",
+            "--profile",
+            str(profile),
+            "--origin",
+            server.origin,
+            "--db",
+            str(db),
+            "--export-dir",
+            str(tmp_path),
+            "--delay",
+            "0",
+        )
+        requested = [path for _, path in server.requests]
+        origin = server.origin
+    assert result.returncode == 0, result.stderr[-2000:]
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = {
+            row["url"].removeprefix(origin): dict(row)
+            for row in conn.execute("select url, title, published_at, date_source from articles")
+        }
+    return rows, requested
+
+
+def test_rss_feed_listing(tmp_path: Path) -> None:
+    profile = _nghean_with(tmp_path, "rss", "/vi/khxhnvna/rss/nghien-cuu-khxh-nv/")
+    rows, requested = _crawl_nghean(tmp_path, profile)
+    assert set(rows) == {a["path"] for a in NGHEAN.articles}
+    for article in NGHEAN.articles:
+        row = rows[article["path"]]
+        # The page's own date line wins over the feed's (UTC, minutes-are-months) pubDate.
+        assert (row["title"], row["published_at"]) == (article["title"], article["published_at"])
+    assert not [path for path in requested if "/print/" in path or "/savefile/" in path]
+
+
+def test_sitemap_listing_follows_the_index_and_keeps_only_articles(tmp_path: Path) -> None:
+    profile = _nghean_with(tmp_path, "sitemap", "/sitemap.xml")
+    rows, requested = _crawl_nghean(tmp_path, profile)
+    assert "/sitemap-vi.khxhnvna.xml" in requested
+    # The sitemap also lists articles of another category that this fixture does not serve.
+    assert set(rows) == {a["path"] for a in NGHEAN.articles}
+    assert all(row["date_source"] != "listing" for row in rows.values())  # lastmod is no date

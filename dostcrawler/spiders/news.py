@@ -275,6 +275,8 @@ class NewsSpider(scrapy.Spider):
             )
             return
         self._count("pages/article")
+        if self.profile.platform == "generic":
+            self._adopt_detected_platform(response)
         try:
             article = self._build_article(
                 response, article_id, self.listing_urls.get(article_id), hint
@@ -333,12 +335,17 @@ class NewsSpider(scrapy.Spider):
             response.text,
             response.url,
             profile=self.profile,
-            article_id=article_id,
             listing_url=listing_url,
             hint=hint,
             http_status=response.status,
         )
-        article.warc = response.meta.get(WARC_META_KEY)
+        if article.id != article_id:
+            # A redirect, or generic mode recognising the platform only on this page: the
+            # URL that was requested is another address of the article now identified.
+            assert article.id is not None
+            self.url_aliases[article.id].add(response.request.url if response.request else "")
+            self.url_aliases[article.id].discard("")
+            self.url_aliases[article.id].discard(article.url)
         # Pages write absolute links to their real host: with --origin they live at the origin.
         for attachment in article.attachments:
             attachment["url"] = self._local(attachment["url"])
