@@ -90,6 +90,8 @@ def sites(nl: bool) -> None:
         dostcrawler sites
     """
     profiles = _checked(all_sites)
+    name_width = max((len(p.name) for p in profiles), default=0) + 2
+    platform_width = max((len(p.platform) for p in profiles), default=0) + 2
     for profile in profiles:
         if nl:
             row = {
@@ -103,9 +105,11 @@ def sites(nl: bool) -> None:
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
             status = "verified" if profile.verified else "unverified"
-            merged = f" -> {profile.merged_into}" if profile.merged_into else ""
+            moved = profile.merged_into and profile.merged_into != profile.province
+            merged = f" -> {profile.merged_into}" if moved else ""
             click.echo(
-                f"{profile.name:<16} {profile.platform:<12} {status:<11} {profile.province}{merged}"
+                f"{profile.name:<{name_width}}{profile.platform:<{platform_width}}"
+                f"{status:<12}{profile.province}{merged}"
             )
 
 
