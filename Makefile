@@ -15,7 +15,7 @@ demo: $(STAMP)
 	$(BIN)/dostcrawler demo
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check dostcrawler tests

@@ -12,6 +12,7 @@ from dostcrawler.capture.warc import Capture, read_payload
 from dostcrawler.extract.article import ListingHint
 from dostcrawler.extract.dates import parse_date
 from dostcrawler.pipelines.normalize import NormalizePipeline
+from dostcrawler.pipelines.store import mark_syndicated
 from dostcrawler.profiles import ProfileError, SiteProfile, generic_profile, load_site
 from dostcrawler.records import article_from_page
 from dostcrawler.storage.db import Archive
@@ -63,9 +64,9 @@ def reextract(
             article.alias_urls = row["alias_urls"]
             if row["site"] not in runs:
                 runs[row["site"]] = archive.start_crawl(row["site"], "reextract")
-            outcomes[
-                archive.upsert_article(normalize.process_item(article), runs[row["site"]])
-            ] += 1
+            article = normalize.process_item(article)
+            outcomes[archive.upsert_article(article, runs[row["site"]])] += 1
+            mark_syndicated(archive, article)
         for crawl_id in runs.values():
             archive.finish_crawl(crawl_id, status="finished", stats=dict(outcomes), jsonl_path=None)
     finally:

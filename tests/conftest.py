@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -33,6 +34,42 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         env=env,
         timeout=300,
     )
+
+
+@dataclass
+class LocalCrawl:
+    """One `dostcrawler crawl` of a fixture site served on 127.0.0.1."""
+
+    db: Path
+    origin: str
+    requests: list[tuple[str, str]]
+
+    def rows(self, columns: str = "url, title") -> dict[str, tuple[object, ...]]:
+        """Article rows keyed by path (the URL without the local origin)."""
+        with sqlite3.connect(self.db) as conn:
+            found = conn.execute(f"select {columns} from articles").fetchall()
+        return {str(row[0]).removeprefix(self.origin): tuple(row[1:]) for row in found}
+
+
+def crawl_locally(folder: Path, workdir: Path, *args: str) -> LocalCrawl:
+    """Serve `folder`, crawl it with `args` (a site, --profile or --start-url...) into
+    `workdir/archive.sqlite` with no politeness delay, and assert that the run succeeded."""
+    db = workdir / "archive.sqlite"
+    with serve_site(folder) as server:
+        result = run_cli(
+            "crawl",
+            *args,
+            "--origin",
+            server.origin,
+            "--db",
+            str(db),
+            "--export-dir",
+            str(workdir),
+            "--delay",
+            "0",
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return LocalCrawl(db, server.origin, list(server.requests))
 
 
 @dataclass
@@ -74,3 +111,15 @@ def crawl_twice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[
             return cache[site]
 
         yield crawl
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test` runs 2 workers), keep every test of one crawled site on
+    one worker, so each site is crawled once per session, not once per worker."""
+    for item in items:
+        if "crawl_twice" not in getattr(item, "fixturenames", ()):
+            continue
+        callspec = getattr(item, "callspec", None)
+        site = callspec.params.get("site") if callspec else None
+        name = site.name if site is not None else "vinhphuc"
+        item.add_marker(pytest.mark.xdist_group(name=f"crawl-{name}"))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from dostcrawler.demo.server import serve_site
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, crawl_locally
 from tests.sitefixtures import SITES_DIR, fixture_sites
 
 PORTAL = next(site for site in fixture_sites() if site.name == "vinhphuc_portal")
@@ -36,29 +34,12 @@ def _api_profile(tmp_path: Path) -> Path:
 
 
 def test_json_api_reaches_the_articles_the_javascript_pager_hides(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite"
-    with serve_site(SITES_DIR / "vinhphuc_portal") as server:
-        result = run_cli(
-            "crawl",
-            "--profile",
-            str(_api_profile(tmp_path)),
-            "--origin",
-            server.origin,
-            "--db",
-            str(db),
-            "--export-dir",
-            str(tmp_path),
-            "--delay",
-            "0",
-        )
-        posts = [path for method, path in server.requests if method == "POST"]
-        origin = server.origin
-    assert result.returncode == 0, result.stderr[-2000:]
+    profile = _api_profile(tmp_path)
+    crawl = crawl_locally(SITES_DIR / "vinhphuc_portal", tmp_path, "--profile", str(profile))
+    posts = [path for method, path in crawl.requests if method == "POST"]
     assert posts == ["/APIVP/api/DSTinTuc/QUERYDATA"]
     every = PORTAL.articles + PORTAL.expected["api_only_articles"]
-    with sqlite3.connect(db) as conn:
-        rows = dict(conn.execute("select url, title from articles").fetchall())
-    assert rows == {origin + a["path"]: a["title"] for a in every}
+    assert crawl.rows() == {a["path"]: (a["title"],) for a in every}
 
 
 NGHEAN = next(site for site in fixture_sites() if site.name == "nghean")
@@ -77,32 +58,10 @@ def _nghean_with(tmp_path: Path, strategy: str, start: str) -> Path:
     return path
 
 
-def _crawl_nghean(tmp_path: Path, profile: Path) -> tuple[dict[str, dict[str, object]], list[str]]:
-    db = tmp_path / "archive.sqlite"
-    with serve_site(SITES_DIR / "nghean") as server:
-        result = run_cli(
-            "crawl",
-            "--profile",
-            str(profile),
-            "--origin",
-            server.origin,
-            "--db",
-            str(db),
-            "--export-dir",
-            str(tmp_path),
-            "--delay",
-            "0",
-        )
-        requested = [path for _, path in server.requests]
-        origin = server.origin
-    assert result.returncode == 0, result.stderr[-2000:]
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        rows = {
-            row["url"].removeprefix(origin): dict(row)
-            for row in conn.execute("select url, title, published_at, date_source from articles")
-        }
-    return rows, requested
+def _crawl_nghean(tmp_path: Path, profile: Path) -> tuple[dict[str, tuple[object, ...]], list[str]]:
+    crawl = crawl_locally(SITES_DIR / "nghean", tmp_path, "--profile", str(profile))
+    rows = crawl.rows("url, title, published_at, date_source")
+    return rows, [path for _, path in crawl.requests]
 
 
 def test_rss_feed_listing(tmp_path: Path) -> None:
@@ -110,9 +69,9 @@ def test_rss_feed_listing(tmp_path: Path) -> None:
     rows, requested = _crawl_nghean(tmp_path, profile)
     assert set(rows) == {a["path"] for a in NGHEAN.articles}
     for article in NGHEAN.articles:
-        row = rows[article["path"]]
+        title, published_at, _ = rows[article["path"]]
         # The page's own date line wins over the feed's (UTC, minutes-are-months) pubDate.
-        assert (row["title"], row["published_at"]) == (article["title"], article["published_at"])
+        assert (title, published_at) == (article["title"], article["published_at"])
     assert not [path for path in requested if "/print/" in path or "/savefile/" in path]
 
 
@@ -122,4 +81,4 @@ def test_sitemap_listing_follows_the_index_and_keeps_only_articles(tmp_path: Pat
     assert "/sitemap-vi.khxhnvna.xml" in requested
     # The sitemap also lists articles of another category that this fixture does not serve.
     assert set(rows) == {a["path"] for a in NGHEAN.articles}
-    assert all(row["date_source"] != "listing" for row in rows.values())  # lastmod is no date
+    assert all(date_source != "listing" for _, _, date_source in rows.values())  # lastmod: no date

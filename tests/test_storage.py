@@ -39,6 +39,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
             "m002_captures",
             "m003_attachments",
             "m004_crawl_summary",
+            "m005_near_duplicates",
         ]
         assert archive.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     finally:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
-from dostcrawler.items import AttachmentFile
+from dostcrawler.items import Article, AttachmentFile
 from dostcrawler.pipelines.shared import Run, archive_for, begin_run, release_archive, run_for
 from dostcrawler.storage.export import write_jsonl
 
@@ -17,7 +17,24 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
+    from dostcrawler.storage.db import Archive
+
 logger = logging.getLogger(__name__)
+
+
+def mark_syndicated(archive: Archive, article: Article) -> bool:
+    """Index a stored article's body and set `duplicate_of` on whichever copy came later
+    (this one, or copies on other sites). True when this article is itself a later copy."""
+    # Imported here: datasketch pulls in scipy (~0.6 s), which a run with nothing new never needs.
+    from dostcrawler.neardup import mark_duplicates
+
+    assert article.id is not None
+    row = archive.get_article(article.id)
+    first_seen = row["first_seen_at"] if row else None
+    pairs = mark_duplicates(
+        archive.db, article.id, article.site, article.published_at, first_seen, article.body
+    )
+    return any(duplicate == article.id for duplicate, _ in pairs)
 
 
 class StorePipeline:
@@ -56,8 +73,11 @@ class StorePipeline:
             archive_for(self.crawler).store_attachment(item, self.export_dir / "files")
             self.crawler.stats.inc_value("dostcrawler/attachments/stored")
             return item
-        outcome = archive_for(self.crawler).upsert_article(item, self.crawl_id)
+        archive = archive_for(self.crawler)
+        outcome = archive.upsert_article(item, self.crawl_id)
         self.crawler.stats.inc_value(f"dostcrawler/articles/{outcome}")
+        if mark_syndicated(archive, item):
+            self.crawler.stats.inc_value("dostcrawler/articles/near_duplicates")
         return item
 
     def close_spider(self) -> None:

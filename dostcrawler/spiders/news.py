@@ -124,7 +124,7 @@ class NewsSpider(scrapy.Spider):
             self._count("skipped/non_html_listing")
             return
         self._count("pages/listing")
-        if self.profile.platform == "generic":
+        if self._detecting:
             self._adopt_detected_platform(response)
         rules = self.profile.listing
         entries = listings.html_entries(
@@ -142,6 +142,11 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(
                     self._local(url), callback=self.parse_listing, cb_kwargs={"page": page + 1}
                 )
+
+    @property
+    def _detecting(self) -> bool:
+        """Generic mode with no selectors of its own (--start-url): the pages name the CMS."""
+        return self.profile.platform == "generic" and not self.profile.own_keys
 
     def _adopt_detected_platform(self, response: TextResponse) -> None:
         """Generic mode: once a page reveals its CMS, use that platform's preset and URL rules."""
@@ -275,7 +280,7 @@ class NewsSpider(scrapy.Spider):
             )
             return
         self._count("pages/article")
-        if self.profile.platform == "generic":
+        if self._detecting:
             self._adopt_detected_platform(response)
         try:
             article = self._build_article(
@@ -346,6 +351,7 @@ class NewsSpider(scrapy.Spider):
             self.url_aliases[article.id].add(response.request.url if response.request else "")
             self.url_aliases[article.id].discard("")
             self.url_aliases[article.id].discard(article.url)
+        article.warc = response.meta.get(WARC_META_KEY)
         # Pages write absolute links to their real host: with --origin they live at the origin.
         for attachment in article.attachments:
             attachment["url"] = self._local(attachment["url"])

@@ -185,3 +185,23 @@ def m004_crawl_summary(db: Database) -> None:
 
     for name, kind in SUMMARY_COLUMNS.items():
         db.table("crawls").add_column(name, kind)
+
+
+@migrations()
+def m005_near_duplicates(db: Database) -> None:
+    """The near-duplicate index (dostcrawler.neardup): MinHash signatures and LSH buckets."""
+    db.table("fingerprints").create(
+        {
+            "article_id": str,
+            "site": str,
+            "published_at": str,
+            "first_seen_at": str,
+            "scheme": str,
+            "signature": bytes,
+        },
+        pk="article_id",
+    )
+    db.table("lsh_buckets").create({"band": int, "bucket": int, "article_id": str})
+    db.table("lsh_buckets").create_index(["band", "bucket"])
+    db.table("lsh_buckets").create_index(["article_id"])
+    db.table("articles").create_index(["duplicate_of"])

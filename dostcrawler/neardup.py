@@ -1,0 +1,339 @@
+"""Cross-site near-duplicates (DESIGN.md §8 layer 3): the same article reposted on another site.
+
+Most DOST-site items are reposts (dost-platforms.md §4.8): a province's news reappears on the
+province portal and on national aggregators, lightly edited, retitled, with the aggregator's own
+byline or "(Sở KH&CN ...)" credit. Both rows stay in the archive; the later copy gets
+`duplicate_of` = the id of the earliest copy on another site.
+
+How copies are found (never an all-pairs scan):
+
+* The body is normalised (NFC, lower case, diacritics folded, "đ" as "d") and cut into words
+  (runs of letters and digits, so punctuation and spacing do not matter). Folding is deliberate:
+  Vietnamese text reaches us with two tone-mark placements ("hoà"/"hòa", "thuỷ"/"thủy"), from old
+  VNI/TCVN conversions, or retyped without marks, and a copy must still match its original; the
+  price, that differently marked words collide, is negligible inside a run of five words.
+* Shingles are runs of SHINGLE_WORDS = 5 words (Vietnamese words are one syllable each here, so a
+  shingle is a short phrase). A MinHash signature of NUM_PERM values estimates the Jaccard
+  similarity of two shingle sets; it is persisted in `fingerprints`.
+* LSH: the signature is cut into BANDS bands of ROWS values; two bodies whose signatures agree
+  on every value of at least one band share a row of `lsh_buckets`, and only such articles are
+  compared. A pair with Jaccard s becomes a candidate with probability 1 - (1 - s^ROWS)^BANDS:
+  with 42 bands of 3 that is 0.94 at s = 0.4, 0.996 at 0.5 and 0.9999 at 0.6 (copies are
+  found), but 0.13 at 0.15 and 0.005 at 0.05 (two articles sharing a boilerplate paragraph, or
+  merely the stock phrases of DOST news, are rarely even compared). Candidates are then judged
+  on the estimated Jaccard (standard error about 0.045 at s = 0.5 with 126 values).
+* THRESHOLD = 0.4 sits between the two cases it must separate, measured on the fixtures
+  (tests/test_neardup.py, true Jaccard / MinHash estimate): the khcnvn repost of vinhphuc 1050
+  with a rewritten opening sentence, two words changed and a paragraph dropped scores 0.59 / 0.55;
+  a copy with a few words changed, a sentence added and another byline 0.83 / 0.82; an exact
+  repost with the credit line left in 0.99. Different articles sharing one long standard
+  paragraph (the khcnvn notices and vinhphuc 1046) score 0.18-0.24 / 0.20-0.25, and no two
+  unrelated articles among the 137 fixture bodies of all sites score above 0.25 (two provinces'
+  calls for proposals on the same legal template). Each side stays 0.14 or more away.
+* Bodies under MIN_WORDS = 50 words are not fingerprinted: "Thông tin chi tiết xem tại đây."
+  or a two-line meeting notice is mostly stock phrasing, so any two of them would look alike and
+  there is too little text to tell a repost from a coincidence.
+
+"Earliest" orders copies by published_at (undated last; a date without a time sorts before
+any time on that day), then first_seen_at, then id. Matching is not transitive, so chains occur:
+A ~ B ~ C with A !~ C gives B -> A and C -> B.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from datasketch import MinHash
+from sqlite_utils import Database
+
+from dostcrawler.storage.db import fold_diacritics
+
+SHINGLE_WORDS = 5
+MIN_WORDS = 50
+BANDS = 42
+ROWS = 3
+NUM_PERM = BANDS * ROWS
+THRESHOLD = 0.4
+SEED = 1
+# datasketch >= 2.0 names its permutation scheme; pinned so stored signatures stay comparable.
+MINHASH_SCHEME = "affine32"
+# Everything that makes two stored signatures comparable. Rows of another scheme are ignored;
+# after changing any of these, run mark_all() to re-fingerprint the archive.
+SCHEME = f"minhash-{MINHASH_SCHEME}-seed{SEED}-{BANDS}x{ROWS}-w{SHINGLE_WORDS}-folded"
+
+Signature = npt.NDArray[np.uint32]
+WORD = re.compile(r"\w+")
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME).permutations
+
+
+def create_tables(db: Database) -> None:
+    """`fingerprints` and `lsh_buckets` with their indexes; safe to call on every open."""
+    db.table("fingerprints").create(
+        {
+            "article_id": str,
+            "site": str,
+            "published_at": str,
+            "first_seen_at": str,
+            "scheme": str,
+            "signature": bytes,
+        },
+        pk="article_id",
+        if_not_exists=True,
+    )
+    db.table("lsh_buckets").create(
+        {"band": int, "bucket": int, "article_id": str}, if_not_exists=True
+    )
+    db.table("lsh_buckets").create_index(["band", "bucket"], if_not_exists=True)
+    db.table("lsh_buckets").create_index(["article_id"], if_not_exists=True)
+
+
+def words(body: str) -> list[str]:
+    """The body's words, normalised for comparison (NFC, lower case, diacritics folded)."""
+    return WORD.findall(fold_diacritics(unicodedata.normalize("NFC", body)))
+
+
+def shingles(body: str) -> set[str]:
+    """Runs of SHINGLE_WORDS consecutive words."""
+    found = words(body)
+    return {" ".join(found[i : i + SHINGLE_WORDS]) for i in range(len(found) - SHINGLE_WORDS + 1)}
+
+
+def signature(body: str | None) -> Signature | None:
+    """The MinHash signature of a body, or None when it is under MIN_WORDS words."""
+    if not body or len(words(body)) < MIN_WORDS:
+        return None
+    minhash = MinHash(
+        num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME, permutations=_PERMUTATIONS
+    )
+    minhash.update_batch(s.encode("utf-8") for s in sorted(shingles(body)))
+    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+
+
+def similarity(a: Signature, b: Signature) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures."""
+    return float(np.mean(a == b))
+
+
+def band_buckets(sig: Signature) -> list[tuple[int, int]]:
+    """(band, bucket) for each band: a 64-bit hash of the band's ROWS values."""
+    result = []
+    for band in range(BANDS):
+        chunk = sig[band * ROWS : (band + 1) * ROWS].astype("<u4").tobytes()
+        digest = hashlib.blake2b(chunk, digest_size=8).digest()
+        result.append((band, int.from_bytes(digest, "little", signed=True)))
+    return result
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the index says about one article.
+
+    `original_id`: the earliest copy on another site published before it (None when it is
+    itself the earliest). `later_ids`: copies on other sites whose earliest earlier copy is now
+    this article, so their `duplicate_of` should point here.
+    """
+
+    original_id: str | None
+    later_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Fingerprint:
+    """What the index stores for one article: where and when it appeared, and its signature."""
+
+    article_id: str
+    site: str
+    published_at: str | None
+    first_seen_at: str | None
+    signature: Signature
+
+    @property
+    def order(self) -> tuple[bool, str, str, str]:
+        """Earlier sorts first: published_at (undated last), first_seen_at, id."""
+        return (
+            self.published_at is None,
+            self.published_at or "",
+            self.first_seen_at or "",
+            self.article_id,
+        )
+
+
+class NearDuplicateIndex:
+    """MinHash signatures and LSH buckets of article bodies, stored in the archive."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        if not {"fingerprints", "lsh_buckets"} <= set(db.table_names()):
+            create_tables(db)
+
+    def add(
+        self,
+        article_id: str,
+        site: str,
+        published_at: str | None,
+        first_seen_at: str | None,
+        body: str | None,
+    ) -> None:
+        """Fingerprint (or re-fingerprint) an article; a body under MIN_WORDS is dropped."""
+        sig = signature(body)
+        with self.db.atomic():
+            self.db.execute("delete from lsh_buckets where article_id = ?", [article_id])
+            self.db.execute("delete from fingerprints where article_id = ?", [article_id])
+            if sig is None:
+                return
+            self.db.table("fingerprints").insert(
+                {
+                    "article_id": article_id,
+                    "site": site,
+                    "published_at": published_at,
+                    "first_seen_at": first_seen_at,
+                    "scheme": SCHEME,
+                    "signature": sig.astype("<u4").tobytes(),
+                }
+            )
+            self.db.table("lsh_buckets").insert_all(
+                {"band": band, "bucket": bucket, "article_id": article_id}
+                for band, bucket in band_buckets(sig)
+            )
+
+    def match(
+        self,
+        article_id: str,
+        site: str,
+        published_at: str | None,
+        first_seen_at: str | None,
+        body: str | None,
+    ) -> Match:
+        """This article's original, and the later copies that should now point to it."""
+        sig = signature(body)
+        if sig is None:
+            return Match(None)
+        this = Fingerprint(article_id, site, published_at, first_seen_at, sig)
+        copies = self._copies_of(this)
+        original = _earliest_before(this, copies)
+        later = [
+            copy.article_id
+            for copy in copies
+            if copy.order > this.order and self._original_of(copy, extra=this) == article_id
+        ]
+        return Match(original, tuple(sorted(later)))
+
+    def find_original(
+        self,
+        article_id: str,
+        site: str,
+        published_at: str | None,
+        first_seen_at: str | None,
+        body: str | None,
+    ) -> str | None:
+        """The id of the earliest copy on another site, or None if this one is the earliest."""
+        return self.match(article_id, site, published_at, first_seen_at, body).original_id
+
+    def stored(self, article_id: str) -> Fingerprint | None:
+        """The fingerprint the index holds for an article (None if unindexed or too short)."""
+        rows = self.db.execute(
+            "select article_id, site, published_at, first_seen_at, signature from fingerprints "
+            "where article_id = ? and scheme = ?",
+            [article_id, SCHEME],
+        ).fetchall()
+        return _fingerprint(rows[0]) if rows else None
+
+    def copies(self, article_id: str) -> list[str]:
+        """Ids of the indexed copies on other sites of an indexed article."""
+        this = self.stored(article_id)
+        return [copy.article_id for copy in self._copies_of(this)] if this else []
+
+    def original_of(self, article_id: str) -> str | None:
+        """The original of an indexed article, judged from its stored fingerprint."""
+        this = self.stored(article_id)
+        return self._original_of(this) if this else None
+
+    def _original_of(self, this: Fingerprint, extra: Fingerprint | None = None) -> str | None:
+        """The earliest earlier copy of `this`, counting `extra` as if it were indexed."""
+        copies = self._copies_of(this)
+        if extra is not None:
+            copies = [c for c in copies if c.article_id != extra.article_id]
+            copies += [extra] if _is_copy(this, extra) else []
+        return _earliest_before(this, copies)
+
+    def _copies_of(self, this: Fingerprint) -> list[Fingerprint]:
+        """Indexed articles on other sites whose estimated Jaccard with `this` is >= THRESHOLD."""
+        return [c for c in self._candidates(this.signature, this.article_id) if _is_copy(this, c)]
+
+    def _candidates(self, sig: Signature, other_than: str) -> Iterator[Fingerprint]:
+        """Articles sharing at least one LSH bucket with the signature."""
+        buckets = band_buckets(sig)
+        values = ", ".join("(?, ?)" for _ in buckets)
+        sql = (
+            f"with wanted(band, bucket) as (values {values}) "
+            "select distinct f.article_id, f.site, f.published_at, f.first_seen_at, f.signature "
+            "from wanted join lsh_buckets b on b.band = wanted.band and b.bucket = wanted.bucket "
+            "join fingerprints f on f.article_id = b.article_id "
+            "where f.article_id != ? and f.scheme = ?"
+        )
+        params: list[Any] = [value for pair in buckets for value in pair]
+        for row in self.db.execute(sql, [*params, other_than, SCHEME]):
+            yield _fingerprint(row)
+
+
+def mark_duplicates(
+    db: Database,
+    article_id: str,
+    site: str,
+    published_at: str | None,
+    first_seen_at: str | None,
+    body: str | None,
+) -> list[tuple[str, str]]:
+    """Index one stored article and set `articles.duplicate_of` for it and for its copies.
+
+    Call it after every upsert (new, updated or unchanged: an upsert rewrites duplicate_of).
+    Re-judges every copy of the article's old and new body, so a corrected date or an edited
+    body moves the "original" mark. Returns the (duplicate_id, original_id) pairs decided.
+    """
+    index = NearDuplicateIndex(db)
+    with db.atomic():
+        before = index.copies(article_id)
+        index.add(article_id, site, published_at, first_seen_at, body)
+        decided = {article_id: index.original_of(article_id)}
+        for other in sorted({*before, *index.copies(article_id)}):
+            decided[other] = index.original_of(other)
+        if db.table("articles").exists():
+            for duplicate, original in decided.items():
+                db.execute(
+                    "update articles set duplicate_of = ? where id = ? and duplicate_of is not ?",
+                    [original, duplicate, original],
+                )
+    return [(duplicate, original) for duplicate, original in decided.items() if original]
+
+
+def mark_all(db: Database) -> list[tuple[str, str]]:
+    """Index every article of an existing archive and mark its duplicates; all the pairs."""
+    rows = db.execute("select id, site, published_at, first_seen_at, body from articles")
+    for row in rows.fetchall():
+        mark_duplicates(db, *row)
+    marked = db.execute(
+        "select id, duplicate_of from articles where duplicate_of is not null order by id"
+    )
+    return [(str(duplicate), str(original)) for duplicate, original in marked]
+
+
+def _is_copy(a: Fingerprint, b: Fingerprint) -> bool:
+    return a.site != b.site and similarity(a.signature, b.signature) >= THRESHOLD
+
+
+def _earliest_before(this: Fingerprint, copies: Iterable[Fingerprint]) -> str | None:
+    earlier = [c for c in copies if c.order < this.order]
+    return min(earlier, key=lambda c: c.order).article_id if earlier else None
+
+
+def _fingerprint(row: tuple[Any, ...]) -> Fingerprint:
+    article_id, site, published_at, first_seen_at, blob = row
+    sig = np.frombuffer(blob, dtype="<u4").astype(np.uint32)
+    return Fingerprint(article_id, site, published_at, first_seen_at, sig)
