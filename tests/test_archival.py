@@ -176,3 +176,32 @@ def test_no_attachments_flag(tmp_path: Path) -> None:
         assert conn.execute("select count(*) from attachments").fetchone() == (0,)
         assert conn.execute("select count(*) from captures").fetchone() == (0,)
     assert not (tmp_path / "warc").exists()
+
+
+def test_since_skips_older_entries_and_stops_paginating(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with serve_site(SITES_DIR / "vinhphuc") as server:
+        assert _crawl(server.origin, db, "--since", "2021-12-20").returncode == 0
+        requested = [path for _, path in server.requests]
+    with sqlite3.connect(db) as conn:
+        dates = sorted(d for (d,) in conn.execute("select published_at from articles"))
+    newer = sorted(a["published_at"] for a in SITE.articles if a["published_at"] >= "2021-12-20")
+    assert dates == newer
+    # Listing page 2 still holds newer entries; page 3 holds only older ones and is never asked.
+    assert not [path for path in requested if "PageFirstRow=11" in path]
+
+
+def test_all_sites_run_and_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
+    """`--all` with every bundled site pointed at the Vĩnh Phúc fixture server: vinhphuc's paths
+    exist there, the other sites' start pages answer 404 (their runs fail)."""
+    db = tmp_path / "archive.sqlite"
+    with serve_site(SITES_DIR / "vinhphuc") as server:
+        result = _crawl(server.origin, db, "--all", "--no-warc")
+    assert result.returncode == 1
+    with sqlite3.connect(db) as conn:
+        runs = dict(conn.execute("select site, status from crawls").fetchall())
+        stored = conn.execute("select site, count(*) from articles group by site").fetchall()
+    assert runs.pop("vinhphuc") == "finished"
+    assert runs and set(runs.values()) == {"failed"}
+    assert stored == [("vinhphuc", 13)]
+    assert "vinhphuc: finished" in result.stderr and ": failed" in result.stderr

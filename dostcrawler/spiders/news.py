@@ -234,22 +234,33 @@ class NewsSpider(scrapy.Spider):
         return bool(self.since and hint.date and hint.date.value[:10] < self.since)
 
     def _entry_id(self, url: str) -> str:
-        canonical = self.platform.canonicalize(urldefrag(self._local(url))[0], self.profile)
-        return f"{self.profile.name}:{self.platform.key_for(canonical)}"
+        return self._identify(url)[2]
+
+    def _identify(self, url: str) -> tuple[str, str, str]:
+        """(the link as the server would see it, its canonical URL, the article id)."""
+        # A fragment never reaches the server: "#mainContent" is the same URL, not an alias.
+        url = urldefrag(self._local(url))[0]
+        canonical = self.platform.canonicalize(url, self.profile)
+        return url, canonical, f"{self.profile.name}:{self.platform.key_for(canonical)}"
 
     # Article pages ----------------------------------------------------------------------------
+
+    def _note_alias(self, url: str) -> str | None:
+        """Record a link's alias form; the article id, or None for a link off the site."""
+        url, canonical, article_id = self._identify(url)
+        if not self._in_scope(url) or attachment_media_type(url):
+            return None
+        if url != canonical:
+            self.url_aliases[article_id].add(url)
+        return article_id
 
     def _article_request(
         self, url: str, listing_url: str | None, hint: ListingHint
     ) -> Iterator[scrapy.Request]:
-        # A fragment never reaches the server: "#mainContent" is the same URL, not an alias.
-        url = urldefrag(self._local(url))[0]
-        if not self._in_scope(url) or attachment_media_type(url):
+        article_id = self._note_alias(url)
+        if article_id is None:
             return
-        canonical = self.platform.canonicalize(url, self.profile)
-        article_id = f"{self.profile.name}:{self.platform.key_for(canonical)}"
-        if url != canonical:
-            self.url_aliases[article_id].add(url)
+        canonical = self._identify(url)[1]
         if listing_url:
             self.listing_urls.setdefault(article_id, listing_url)
         if article_id in self.requested:
@@ -299,7 +310,12 @@ class NewsSpider(scrapy.Spider):
         for href in response.css("a[href]::attr(href)").getall():
             url = self._local(response.urljoin(href))
             if self.platform.is_article_url(url):
-                yield from self._article_request(url, None, ListingHint())
+                # Related lists also serve as discovery, except under --since: their entries
+                # carry no date to judge, and they lead back into the older archive.
+                if self.since:
+                    self._note_alias(url)
+                else:
+                    yield from self._article_request(url, None, ListingHint())
 
     def _attachment_requests(self, article: Article) -> Iterator[scrapy.Request]:
         """Download the article's documents (many notices are only a signed PDF)."""
