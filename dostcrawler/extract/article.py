@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import unquote, urljoin
 
 from lxml import html as lxml_html
@@ -20,13 +19,9 @@ from dostcrawler.extract import generic
 from dostcrawler.extract.dates import ParsedDate, parse_date
 from dostcrawler.extract.select import first_text, select
 from dostcrawler.extract.text import Block, clean_text, word_count
+from dostcrawler.extract.urls import attachment_media_type
 from dostcrawler.profiles.model import ArticleRules, SiteProfile
 
-SOFT_404 = re.compile(
-    r"không tồn tại|không tìm thấy|đã bị xóa|đã bị xoá|page not found|404 not found|"
-    r"item does not exist|trang bạn yêu cầu",
-    re.IGNORECASE,
-)
 GENERIC_LEAD_HINT = "sapo, .sapo, .lead, .summary, .hometext, #hometext, .tomtat, .news-lead"
 MIN_BODY_CHARS = 80
 
@@ -49,7 +44,6 @@ class Extraction:
     images: list[dict[str, str | None]] = field(default_factory=list)
     word_count: int = 0
     fields: dict[str, str] = field(default_factory=dict)
-    not_article: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,9 +94,6 @@ def extract_article(
     if body_el is not None:
         out.images = bodies.images(body_el, url)
     out.word_count = word_count(out.body or "")
-    if not out.body and not out.attachments:
-        page_text = clean_text(" ".join(sel.css("body *::text").getall()))
-        out.not_article = "soft 404" if SOFT_404.search(page_text) else "no article body"
     return out
 
 
@@ -178,7 +169,7 @@ def _source_after_body(body: lxml_html.HtmlElement, out: Extraction) -> None:
 
 def _trafilatura_paragraphs(html: str) -> list[str]:
     """The generic fallback for pages our own body finder cannot read."""
-    import trafilatura
+    import trafilatura  # imported on first use: it is slow to import and rarely needed
 
     text = trafilatura.extract(
         html, include_comments=False, include_tables=True, favor_precision=True
@@ -261,8 +252,6 @@ def _without_line(body: str | None, line: str) -> str | None:
 
 def _add_attachment(out: Extraction, url: str, name: str, title: str) -> None:
     """An attachment-panel link, unless the body already links the same file."""
-    from dostcrawler.extract.urls import attachment_media_type
-
     media_type = attachment_media_type(url, title or name)
     name = name or title or url.rsplit("/", 1)[-1]
     # Panels label the file ("Tập tin : ke-hoach.pdf"); the body may link the same file.
@@ -272,10 +261,3 @@ def _add_attachment(out: Extraction, url: str, name: str, title: str) -> None:
     duplicate = url in known or name in known or (shown is not None and shown[0] in known)
     if media_type and not duplicate:
         out.attachments.append({"url": url, "name": name, "media_type": media_type})
-
-
-def as_dict(extraction: Extraction) -> dict[str, Any]:
-    """The extraction as plain data (for `dostcrawler parse` and tests)."""
-    from dataclasses import asdict
-
-    return asdict(extraction)
