@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +14,9 @@ from scrapy.utils.project import get_project_settings
 from dostcrawler.profiles.model import SiteProfile
 from dostcrawler.spiders.news import spider_class
 from dostcrawler.storage.db import Archive
+from dostcrawler.storage.lock import ArchiveBusy, archive_lock
+
+__all__ = ["ArchiveBusy", "CrawlResult", "archive_lock", "last_results", "run_crawls"]
 
 
 @dataclass(frozen=True)
@@ -99,34 +98,6 @@ def run_crawls(
             )
         process.start()
     return last_results(db_path, [p.name for p in profiles])
-
-
-class ArchiveBusy(RuntimeError):
-    """Another crawl is writing the same archive."""
-
-
-@contextmanager
-def archive_lock(db_path: str | Path) -> Iterator[None]:
-    """One writer per archive: a second scheduled run fails fast instead of interleaving."""
-    lock_path = Path(f"{db_path}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise ArchiveBusy(
-                f"another crawl ({holder}) is writing {db_path}; wait for it or use another --db"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def last_results(db_path: str | Path, sites: list[str]) -> list[CrawlResult]:

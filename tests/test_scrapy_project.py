@@ -101,3 +101,23 @@ def test_subsite_scope_and_exact_hosts() -> None:
     # The province portal is another site, not a part of its DOST's.
     assert not spider._in_scope("https://vinhphuc.gov.vn/noidung/tintuc/x.aspx")
     assert not spider._in_scope("https://cdn.sokhcn.vinhphuc.gov.vn/noidung/tintuc/x.aspx")
+
+
+def test_scrapy_crawl_also_respects_the_archive_lock(tmp_path: Path) -> None:
+    from dostcrawler.storage.lock import archive_lock
+
+    db = tmp_path / "a.sqlite"
+    with archive_lock(db):
+        result = _scrapy(
+            "crawl",
+            "vinhphuc",
+            "-a",
+            "origin=http://127.0.0.1:9",
+            "-s",
+            f"DOSTCRAWLER_DB_PATH={db}",
+            "-s",
+            f"DOSTCRAWLER_EXPORT_DIR={tmp_path}",
+        )
+    assert result.returncode == 1
+    assert "another crawl" in result.stderr and "is writing" in result.stderr
+    assert "Scraper close failure" not in result.stderr

@@ -11,6 +11,7 @@ from scrapy import signals
 
 from dostcrawler.items import Article, AttachmentFile
 from dostcrawler.pipelines.shared import Run, archive_for, begin_run, release_archive, run_for
+from dostcrawler.storage import lock
 from dostcrawler.storage.export import write_jsonl
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class StorePipeline:
         self.crawl_id: int | None = None
         self.started = datetime.now(UTC)
         self.jsonl_path: Path | None = None
+        self.locked = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -58,8 +60,15 @@ class StorePipeline:
         return self.crawler.spider
 
     def open_spider(self) -> None:
-        """Register the site and open this run's `crawls` row."""
+        """Take the archive's lock, register the site and open this run's `crawls` row."""
+        db_path = self.crawler.settings.get("DOSTCRAWLER_DB_PATH")
+        # Started by `scrapy crawl` or Scrapyd, not by `dostcrawler crawl` (which holds the
+        # lock already): this run alone writes the archive, so rows left "running" are stale.
+        first_holder = lock.acquire(db_path)
+        self.locked = True
         archive = archive_for(self.crawler)
+        if first_holder:
+            archive.close_stale_runs()
         archive.record_site(self.spider.profile)
         self.started = datetime.now(UTC)
         self.crawl_id = archive.start_crawl(self.spider.profile.name, self.spider.run_mode)
@@ -82,6 +91,8 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         """Fold in the alias and listing URLs the spider met, then write this run's JSONL."""
+        if self.crawl_id is None:  # the run never opened (the archive was locked)
+            return
         archive = archive_for(self.crawler)
         for article_id, urls in sorted(self.spider.url_aliases.items()):
             archive.add_aliases(article_id, sorted(urls))
@@ -109,3 +120,6 @@ class StorePipeline:
             jsonl_path=str(self.jsonl_path) if self.jsonl_path else None,
         )
         release_archive(self.crawler)
+        if self.locked:
+            lock.release(self.crawler.settings.get("DOSTCRAWLER_DB_PATH"))
+            self.locked = False
