@@ -37,6 +37,17 @@ def db_option(fn: Any) -> Any:
     )(fn)
 
 
+def export_dir_option(fn: Any) -> Any:
+    """--export-dir DIR: where JSONL, WARC and attachment files go (and are read back from)."""
+    return click.option(
+        "--export-dir",
+        type=click.Path(file_okay=False),
+        default=DEFAULT_EXPORT_DIR,
+        show_default=True,
+        help="Folder for jsonl/, warc/ and files/.",
+    )(fn)
+
+
 def open_archive(path: str) -> Archive:
     """The archive, or a one-line error that says what is wrong with the path."""
     try:
@@ -52,21 +63,8 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="SQLite archive file.",
-)
-@click.option(
-    "--export-dir",
-    type=click.Path(file_okay=False),
-    default=DEFAULT_EXPORT_DIR,
-    show_default=True,
-    help="Folder for JSONL exports.",
-)
+@db_option
+@export_dir_option
 def demo(db_path: str, export_dir: str) -> None:
     """Crawl the bundled demo site (served on 127.0.0.1) into the archive.
 
@@ -134,13 +132,7 @@ def sites(nl: bool) -> None:
     "(a moved site, a local mirror).",
 )
 @db_option
-@click.option(
-    "--export-dir",
-    type=click.Path(file_okay=False),
-    default=DEFAULT_EXPORT_DIR,
-    show_default=True,
-    help="Folder for JSONL exports.",
-)
+@export_dir_option
 @click.option("--all", "every_site", is_flag=True, help="Crawl every enabled bundled site.")
 @click.option(
     "--full",
@@ -308,13 +300,7 @@ def export(db_path: str, site: str | None, since: str | None, output: str) -> No
 
 @cli.command()
 @db_option
-@click.option(
-    "--export-dir",
-    type=click.Path(file_okay=False),
-    default=DEFAULT_EXPORT_DIR,
-    show_default=True,
-    help="Folder holding warc/<site>/*.warc.gz.",
-)
+@export_dir_option
 @click.option("--site", help="Only this site.")
 def reextract(db_path: str, export_dir: str, site: str | None) -> None:
     """Rebuild article rows from the WARC captures, with no network.
