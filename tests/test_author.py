@@ -87,3 +87,16 @@ def test_a_trailing_cms_login_is_dropped_but_is_no_author() -> None:
     assert byline.consumed == {1, 2}
     byline = read_byline([BODY, "ntthuy"])
     assert byline.authors == [] and byline.consumed == {1}
+
+
+@pytest.mark.parametrize(
+    ("last", "authors", "source"),
+    [
+        ("Minh Anh (TTXVN)", ["Minh Anh"], "TTXVN"),
+        ("Thu Hà (Trung tâm Thông tin KH&CN)", ["Thu Hà"], "Trung tâm Thông tin KH&CN"),
+        ("(Sở KH&CN An Giang)", [], "Sở KH&CN An Giang"),
+    ],
+)
+def test_writer_with_unit_in_brackets(last: str, authors: list[str], source: str) -> None:
+    byline = read_byline([BODY, last])
+    assert (byline.authors, byline.source) == (authors, source)

@@ -34,6 +34,7 @@ ORGANISATION_WORDS = re.compile(
     r"tỉnh|huyện|thành phố|hợp tác xã|htx|đảng ủy|đảng uỷ|đoàn|bbt|ban biên tập)\b",
     re.IGNORECASE,
 )
+PERSON_WITH_UNIT = re.compile(r"^(?P<names>[^()]{2,80}?)\s*\((?P<unit>[^()]{2,120})\)$")
 CMS_LOGIN = re.compile(r"^[a-z][a-z0-9_.]{2,20}$")
 SENTENCE_PUNCTUATION = re.compile(r"[.!?:;\"“”]\s|[.!?:;\"“”]$|\d")
 
@@ -90,6 +91,11 @@ def read_byline(paragraphs: list[str], *, tail_lines: int = 3) -> Byline:
             byline.consumed.add(index)
             continue
         if index == len(paragraphs) - 1 - len(byline.consumed) and not byline.authors:
+            if credited := _person_with_unit(text):
+                byline.authors = credited[0]
+                byline.source = byline.source or credited[1]
+                byline.consumed.add(index)
+                continue
             if people := _people(text):
                 byline.authors = people
                 byline.consumed.add(index)
@@ -100,6 +106,14 @@ def read_byline(paragraphs: list[str], *, tail_lines: int = 3) -> Byline:
                 continue
         break
     return byline
+
+
+def _person_with_unit(text: str) -> tuple[list[str], str] | None:
+    """ "Minh Anh (TTXVN)", "Thu Hà (Trung tâm Thông tin KH&CN)": a writer and their unit."""
+    match = PERSON_WITH_UNIT.match(text)
+    if match and (people := _people(match["names"])):
+        return people, clean_text(match["unit"])
+    return None
 
 
 def _leading_byline(paragraphs: list[str]) -> Byline:

@@ -24,10 +24,17 @@ NOISE_HINT = re.compile(
     r"today|clock|ribbon|login|search|timkiem",
     re.IGNORECASE,
 )
+# The site's own name in a heading (a logo or banner <h1>) is never an article's headline.
+SITE_NAME = re.compile(
+    r"^(?:sở khoa học|sở kh&cn|sở khcn|cổng thông tin|trang thông tin|ubnd|ủy ban nhân dân|"
+    r"uỷ ban nhân dân)\b",
+    re.IGNORECASE,
+)
 TITLE_HINT = re.compile(r"title|tieude|tieu-de|tieu_de|headline|heading", re.IGNORECASE)
 TITLE_TAGS = ("h1", "h2", "h3")
 DATE_LINE_MAX_CHARS = 90
 DATE_WINDOW_CHARS = 400
+PROSE_CHARS = 160
 # Greeting banners print the crawl date: "Chào mừng bạn đến...", "Hôm nay: ...".
 TODAY_BANNER = re.compile(r"chào mừng|hôm nay|today", re.IGNORECASE)
 
@@ -56,8 +63,9 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
         folded = clean_text(hint).casefold()
         for el in candidates:
             text = clean_text(el.text_content()).casefold()
-            if text and (text in folded or folded in text):
+            if text and (text in folded or folded in text) and not SITE_NAME.match(text):
                 return el
+    candidates = [el for el in candidates if not SITE_NAME.match(clean_text(el.text_content()))]
     for tag in TITLE_TAGS:
         for el in candidates:
             if el.tag == tag:
@@ -90,18 +98,29 @@ def date_near_title(
     if title is None:
         return None
     after, before = _text_around(root, title)
-    for text in (*after, *before):
-        if len(text) <= DATE_LINE_MAX_CHARS and not TODAY_BANNER.search(text):
-            parsed = parse_date(text, month_first=month_first)
-            if parsed:
-                return parsed
+    for element, text in (*after, *before):
+        if len(text) > DATE_LINE_MAX_CHARS or TODAY_BANNER.search(text):
+            continue
+        parsed = parse_date(text, month_first=month_first)
+        if parsed and not _inside_prose(element):
+            return parsed
     return None
+
+
+def _inside_prose(element: lxml_html.HtmlElement) -> bool:
+    """A date in bold at the start of a body paragraph ("<b>Ngày 18/01/2022</b>, Sở ...") is
+    the event's date, not the article's: its paragraph is a long sentence."""
+    paragraph = next((el for el in (element, *element.iterancestors()) if el.tag == "p"), None)
+    return paragraph is not None and len(clean_text(paragraph.text_content())) > PROSE_CHARS
+
+
+Line = tuple[lxml_html.HtmlElement, str]
 
 
 def _text_around(
     root: lxml_html.HtmlElement, title: lxml_html.HtmlElement
-) -> tuple[list[str], list[str]]:
-    """Short text lines within a window after and before the headline, nearest first."""
+) -> tuple[list[Line], list[Line]]:
+    """Text lines within a window after and before the headline, nearest first."""
     lines = list(_visible_lines(root))
     index = next(
         (i for i, (el, _) in enumerate(lines) if el is title or title in el.iterancestors()), None
@@ -111,19 +130,20 @@ def _text_around(
     # Linked text is another article's title or date, never this one's date line.
     lines = [(el, text) for el, text in lines if el.tag != "a" or title in el.iterancestors()]
     index = next(i for i, (el, _) in enumerate(lines) if el is title or title in el.iterancestors())
-    after, budget = [], DATE_WINDOW_CHARS
-    for _, text in lines[index + 1 :]:
-        after.append(text)
-        budget -= len(text)
+    return _window(lines[index + 1 :], DATE_WINDOW_CHARS), _window(
+        lines[:index][::-1], DATE_WINDOW_CHARS // 2
+    )
+
+
+def _window(lines: list[Line], budget: int) -> list[Line]:
+    """The first lines, up to about `budget` characters."""
+    taken = []
+    for line in lines:
+        taken.append(line)
+        budget -= len(line[1])
         if budget <= 0:
             break
-    before, budget = [], DATE_WINDOW_CHARS // 2
-    for _, text in reversed(lines[:index]):
-        before.append(text)
-        budget -= len(text)
-        if budget <= 0:
-            break
-    return after, before
+    return taken
 
 
 def _visible_lines(root: lxml_html.HtmlElement) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
