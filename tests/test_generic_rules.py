@@ -37,3 +37,15 @@ def test_date_line_under_the_title_wins_over_the_body_date() -> None:
     root = _root('<div class="ngaydang">Cập nhật: 20/01/2022 08:15</div>')
     parsed = date_near_title(root, find_title(root, ()), month_first=False)
     assert parsed is not None and parsed.value == "2022-01-20T08:15:00+07:00"
+
+
+def test_headlines_that_start_with_the_department_name_are_kept() -> None:
+    page = PAGE.replace(
+        "Nghiệm thu đề tài ứng dụng công nghệ sinh học trong sản xuất nấm",
+        "Sở Khoa học và Công nghệ tỉnh Bắc Ninh tổ chức hội nghị tổng kết năm 2021",
+    )
+    title = find_title(lxml_html.fromstring(page.format(date_line="")), ())
+    assert title is not None
+    assert title.text_content() == (
+        "Sở Khoa học và Công nghệ tỉnh Bắc Ninh tổ chức hội nghị tổng kết năm 2021"
+    )

@@ -24,10 +24,13 @@ NOISE_HINT = re.compile(
     r"today|clock|ribbon|login|search|timkiem",
     re.IGNORECASE,
 )
-# The site's own name in a heading (a logo or banner <h1>) is never an article's headline.
+# The site's own name in a heading (a logo or banner <h1>) is never an article's headline:
+# the whole heading is an organisation, optionally with its province ("... TỈNH BẮC NINH").
+# Headlines that merely start with it ("Sở Khoa học và Công nghệ tổ chức ...") go on.
 SITE_NAME = re.compile(
-    r"^(?:sở khoa học|sở kh&cn|sở khcn|cổng thông tin|trang thông tin|ubnd|ủy ban nhân dân|"
-    r"uỷ ban nhân dân)\b",
+    r"^(?:sở khoa học (?:và|&) công nghệ|sở kh&cn|sở khcn|cổng thông tin(?: điện tử)?|"
+    r"trang thông tin(?: điện tử)?|ubnd|ủy ban nhân dân|uỷ ban nhân dân)"
+    r"(?:\s+(?:tỉnh|thành phố|tp\.?)(?:\s+\S+){1,5})?$",
     re.IGNORECASE,
 )
 TITLE_HINT = re.compile(r"title|tieude|tieu-de|tieu_de|headline|heading", re.IGNORECASE)
