@@ -49,3 +49,34 @@ def test_headlines_that_start_with_the_department_name_are_kept() -> None:
     assert title.text_content() == (
         "Sở Khoa học và Công nghệ tỉnh Bắc Ninh tổ chức hội nghị tổng kết năm 2021"
     )
+
+
+ARTICLE = """<html><head><title>Chi tiết tin</title></head><body>
+<div class="main">
+  <h1 class="title">Kiểm tra đo lường xăng dầu trên địa bàn tỉnh năm 2023</h1>
+  <div class="date">Ngày đăng: 12/05/2023</div>
+  <div class="content">
+    <p>Thực hiện kế hoạch năm 2023, Chi cục Tiêu chuẩn Đo lường Chất lượng đã tiến hành kiểm tra
+    đo lường, chất lượng xăng dầu tại 25 cửa hàng bán lẻ trên địa bàn các huyện, thành phố.</p>
+    <p>Qua kiểm tra, đoàn đã lấy 30 mẫu xăng dầu gửi thử nghiệm, kết quả các mẫu đều đạt yêu cầu
+    theo quy chuẩn kỹ thuật quốc gia; đoàn đã nhắc nhở 2 cửa hàng về niêm yết giá.</p>
+    <p>Người đăng: quantri</p>
+  </div>
+  <p class="author">Tác giả: Lê Thị Thanh</p>
+  <p class="source">Nguồn tin: Chi cục Tiêu chuẩn Đo lường Chất lượng</p>
+  <div class="other"><h3>Các tin khác</h3>
+    <ul><li><a href="/a">Tin A</a> (10/05/2023)</li></ul></div>
+</div></body></html>"""
+
+
+def test_labelled_credits_after_the_body_and_cms_accounts() -> None:
+    from dostcrawler.extract.article import extract_article
+
+    out = extract_article(ARTICLE, "https://skhcn.example.gov.vn/tin-tuc/kiem-tra-123.html")
+    assert out.title == "Kiểm tra đo lường xăng dầu trên địa bàn tỉnh năm 2023"
+    assert out.published_at == "2023-05-12"
+    assert out.authors == ["Lê Thị Thanh"]
+    assert out.source == "Chi cục Tiêu chuẩn Đo lường Chất lượng"
+    assert out.body is not None
+    assert out.body.startswith("Thực hiện kế hoạch năm 2023")
+    assert "quantri" not in out.body and "Các tin khác" not in out.body

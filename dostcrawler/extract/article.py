@@ -89,8 +89,8 @@ def extract_article(
     _extract_date(sel, root, title_el, layers, url, hint, month_first, out)
     _extract_lead_and_category(sel, layers, hint, out)
     _extract_credits(sel, url, layers, out)
-    if out.source is None and not layers.get("source")[0] and body_el is not None:
-        _source_after_body(body_el, out)
+    if body_el is not None:
+        _credits_after_body(body_el, layers, out)
     if body_el is not None:
         out.images = bodies.images(body_el, url)
     out.word_count = word_count(out.body or "")
@@ -154,17 +154,26 @@ def _extract_body(
     return element
 
 
-def _source_after_body(body: lxml_html.HtmlElement, out: Extraction) -> None:
-    """A "Nguồn tin: ..." line printed just after the body container (DotNetNuke, NukeViet
-    templates) credits the article; stop at the first related-list heading."""
+def _credits_after_body(body: lxml_html.HtmlElement, layers: _Layers, out: Extraction) -> None:
+    """Labelled "Tác giả: ..." / "Nguồn tin: ..." lines printed just after the body container
+    (DotNetNuke, NukeViet and many custom templates) credit the article. Only where neither the
+    body nor a selector said so; stop at the first related-list heading."""
+    want_authors = not out.authors and not layers.get("authors")[0]
+    want_source = out.source is None and not layers.get("source")[0]
     elements = [node for node in body.itersiblings() if isinstance(node.tag, str)]
     for sibling in elements[:3]:
         text = clean_text(sibling.text_content())
         if not text or bodies.END_OF_ARTICLE.match(text):
             break
-        if len(text) <= 160 and (source := bylines.source_from_label(text)):
+        if len(text) > 160:
+            continue
+        if want_authors and bylines.AUTHOR_LABEL.match(text):
+            if names := bylines.authors_from_text(text):
+                out.authors, out.fields["authors"] = names, "generic"
+                want_authors = False
+        elif want_source and (source := bylines.source_from_label(text)):
             out.source, out.fields["source"] = source, "generic"
-            break
+            want_source = False
 
 
 def _trafilatura_paragraphs(html: str) -> list[str]:

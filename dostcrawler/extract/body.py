@@ -29,7 +29,9 @@ WIDGET_LINE = re.compile(
     r"chia sẻ|lượt xem|số lượt xem|đã xem|lượt đọc|email in pdf|trở về|quay lại|"
     r"về đầu trang|đầu trang|nhảy đến nội dung|skip to main content|skip ribbon commands|"
     r"bỏ qua lệnh ribbon|facebook zalo|\d{1,3}%|\d+ người đang online|a- a a\+|"
-    r"đang truy cập|đang online|tổng lượt truy cập|lượt truy cập|số người truy cập)",
+    r"đang truy cập|đang online|tổng lượt truy cập|lượt truy cập|số người truy cập|"
+    # CMS bookkeeping: who posted or approved it is an account, not the article's author.
+    r"người đăng|đăng bởi|người duyệt|người cập nhật|cập nhật bởi)",
     re.IGNORECASE,
 )
 # Word pastes leave the local path of the picture as alt text: "Description: C:\Users\...jpg".
