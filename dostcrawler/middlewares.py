@@ -1,17 +1,22 @@
-"""Downloader middleware: retries that back off instead of hammering a struggling server."""
+"""Downloader middlewares: retries that back off instead of hammering a struggling server, and
+a windows-1258 fallback for Vietnamese pages that declare no charset."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import HtmlResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from dostcrawler.encoding import undeclared_fallback
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
 
 RETRY_DELAY_KEY = "dostcrawler_retry_delay"
 
@@ -41,3 +46,19 @@ class BackoffRetryMiddleware(RetryMiddleware):
         delay = float(request.meta.pop(RETRY_DELAY_KEY, 0.0))
         if delay > 0:
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
+
+
+class VietnameseCharsetMiddleware:
+    """Decode undeclared, non-UTF-8 HTML as windows-1258 instead of Scrapy's cp1252 guess."""
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Response:
+        """The same response, with its encoding fixed where it was only guessed."""
+        if not isinstance(response, HtmlResponse):
+            return response
+        content_type = response.headers.get("Content-Type")
+        fallback = undeclared_fallback(
+            content_type.decode("latin-1") if content_type else None, response.body
+        )
+        return response.replace(encoding=fallback) if fallback else response

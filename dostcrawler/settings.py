@@ -50,6 +50,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Replaces Scrapy's retry middleware with one that waits longer before each new try.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "dostcrawler.middlewares.BackoffRetryMiddleware": 550,
+    # After decompression (590 runs first on the way back): it reads the decoded body.
+    "dostcrawler.middlewares.VietnameseCharsetMiddleware": 580,
     # Next to the downloader: it records the bytes exactly as the server sent them.
     "dostcrawler.capture.middleware.WarcCaptureMiddleware": 950,
 }

@@ -1,0 +1,23 @@
+"""Charset fallback for undeclared Vietnamese pages.
+
+Pages are decoded with the charset the server or the page declares. When neither declares one
+and the bytes are not UTF-8, Scrapy would fall back to cp1252 (Western European); old
+Vietnamese sites that declare nothing write windows-1258, so that is the better guess here.
+"""
+
+from __future__ import annotations
+
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
+
+FALLBACK = "cp1258"
+
+
+def undeclared_fallback(content_type: str | None, body: bytes) -> str | None:
+    """ "cp1258" for an undeclared, non-UTF-8 HTML body; None when Scrapy's choice is right."""
+    if http_content_type_encoding(content_type) or html_body_declared_encoding(body):
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return FALLBACK
+    return None
