@@ -1,8 +1,9 @@
 """Charset fallback for undeclared Vietnamese pages.
 
 Pages are decoded with the charset the server or the page declares. When neither declares one
-and the bytes are not UTF-8, Scrapy would fall back to cp1252 (Western European); old
-Vietnamese sites that declare nothing write windows-1258, so that is the better guess here.
+and the bytes are not UTF-8, Scrapy guesses with charset-normalizer, whose guess on a short page
+can be any single-byte code page; an old Vietnamese site that declares nothing writes
+windows-1258, so for these sites that is the deterministic answer.
 """
 
 from __future__ import annotations
