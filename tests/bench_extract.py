@@ -17,13 +17,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from dostcrawler.extract.text import clean_text
 from dostcrawler.parse import decode_page, parse_saved_page
 from dostcrawler.profiles import load_site
+from tests.accuracy import FIELDS, field_correct
 from tests.sitefixtures import FixtureSite, article_cases
-
-FIELDS = ("title", "published_at", "published_day", "authors", "source", "body")
-BODY_F1 = 0.9
 
 Extractor = Callable[[FixtureSite, dict[str, Any]], dict[str, Any]]
 
@@ -60,38 +57,6 @@ EXTRACTORS: dict[str, Extractor] = {
     "dostcrawler (generic)": dostcrawler_generic,
     "trafilatura bare_extraction": trafilatura_bare,
 }
-
-
-def tokens(text: str | None) -> Counter[str]:
-    return Counter(clean_text(text).casefold().split())
-
-
-def token_f1(got: str | None, expected: str | None) -> float:
-    got_tokens, expected_tokens = tokens(got), tokens(expected)
-    if not got_tokens and not expected_tokens:
-        return 1.0
-    overlap = sum((got_tokens & expected_tokens).values())
-    if not overlap:
-        return 0.0
-    precision = overlap / sum(got_tokens.values())
-    recall = overlap / sum(expected_tokens.values())
-    return 2 * precision * recall / (precision + recall)
-
-
-def field_correct(name: str, got: dict[str, Any], article: dict[str, Any]) -> bool:
-    if name == "body":
-        body = got.get("body") or ""
-        clean = not any(junk in body for junk in article["must_not_contain"])
-        return clean and token_f1(body, article["body"]) >= BODY_F1
-    if name == "published_day":
-        # trafilatura returns days only: this column compares the day for every extractor.
-        return (got.get("published_at") or "")[:10] == (article["published_at"] or "")[:10]
-    if name == "published_at":
-        return (got.get(name) or None) == article[name]
-    if name == "authors":
-        return [clean_text(a) for a in got.get(name) or []] == article[name]
-    value = got.get(name)
-    return (clean_text(value) if isinstance(value, str) else value) == article[name]
 
 
 def run() -> dict[str, dict[str, float]]:
