@@ -59,7 +59,7 @@ def run_demo(*, db_path: str, export_dir: str, echo: Callable[[str], None]) -> N
         archive.close()
     stored = next((row["articles"] for row in rows if row["site"] == DEMO_SITE_NAME), 0)
     echo(f"Articles stored: {stored}")
-    echo(f"Pages fetched:   {pages} (listings, articles, robots.txt)")
+    echo(f"Pages fetched:   {pages} (robots.txt, listings, articles, attachments)")
     echo(f"Time taken:      {elapsed:.1f} s")
     echo(f"Archive:         {Path(db_path).resolve()}")
     echo(f"JSONL:           {Path(crawl[0]).resolve() if crawl and crawl[0] else '-'}")
