@@ -114,6 +114,10 @@ def test_interrupted_crawl_rerun_equals_uninterrupted(tmp_path: Path, sig: signa
         statuses = [s for (s,) in conn.execute("select status from crawls order by id")]
     assert statuses[0] in ("interrupted", "shutdown")
     assert statuses[-1] == "finished"
+    # Every run's WARC file is indexed, the interrupted run's too (by the run after it).
+    warcs = sorted((interrupted.parent / "warc" / "vinhphuc").glob("*.warc.gz"))
+    assert len(warcs) == 2
+    assert all(w.with_name(w.name.replace(".warc.gz", ".cdxj")).stat().st_size > 0 for w in warcs)
     assert _records(interrupted, interrupted_origin) == _records(reference, reference_origin)
 
 

@@ -10,9 +10,14 @@ from typing import Any
 from cdxj_indexer.main import CDXJIndexer
 
 
+def cdxj_path(warc: Path) -> Path:
+    """Where a WARC file's index lies: `<name>.cdxj` beside it."""
+    return warc.with_name(warc.name.removesuffix(".warc.gz") + ".cdxj")
+
+
 def write_cdxj(warc: Path) -> Path:
     """Index one WARC file into `<name>.cdxj` next to it (sorted, like pywb expects)."""
-    target = warc.with_name(warc.name.removesuffix(".warc.gz") + ".cdxj")
+    target = cdxj_path(warc)
     tmp = target.with_suffix(".cdxj.tmp")
     with open(tmp, "w", encoding="utf-8") as out:
         CDXJIndexer(out, [str(warc)], sort=True).process_all()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
-from dostcrawler.capture.cdxj import write_cdxj
+from dostcrawler.capture.cdxj import cdxj_path, write_cdxj
 from dostcrawler.capture.warc import WarcFile, payload_digest
 from dostcrawler.pipelines.shared import archive_for, run_for
 
@@ -89,9 +89,16 @@ class WarcCaptureMiddleware:
         return response
 
     def spider_closed(self, spider: Spider) -> None:
-        """Close the WARC file and index it (CDXJ beside it)."""
+        """Close the WARC file and index it (CDXJ beside it), with any file of an earlier run
+        that was killed before it could index its own."""
         if self.file is None:
             return
         self.file.close()
-        index = write_cdxj(self.file.path)
-        logger.info("WARC %s, index %s", self.file.path, index)
+        for warc in sorted(self.file.path.parent.glob("*.warc.gz")):
+            if warc == self.file.path or not cdxj_path(warc).exists():
+                try:
+                    index = write_cdxj(warc)
+                except Exception as exc:  # a damaged file must not fail the run that found it
+                    logger.warning("cannot index %s: %s: %s", warc, type(exc).__name__, exc)
+                else:
+                    logger.info("WARC %s, index %s", warc, index)
