@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 
 from dostcrawler.platforms import PLATFORMS, detect_platform
-from dostcrawler.platforms.wordpress import SHORTLINKS
 from dostcrawler.profiles import load_site
 
 WP = PLATFORMS["wordpress"]
@@ -20,14 +18,6 @@ PHIANAM = "http://khcnphianam.most.gov.vn"
 SLUG = "1129-to-chuc-hoi-nghi-giam-doc-so-kh-cn-toan-quoc-bang-hinh-thuc-truc-tuyen"
 ARTICLE = f"{PHIANAM}/vi/thong-bao/{SLUG}"
 NON_SEF = f"{PHIANAM}/index.php?option=com_content&view=article&id=1129"
-
-
-@pytest.fixture(autouse=True)
-def no_learned_shortlinks() -> Iterator[None]:
-    """Each test starts with no shortlink a page has declared."""
-    SHORTLINKS.clear()
-    yield
-    SHORTLINKS.clear()
 
 
 # WordPress ------------------------------------------------------------------------------------
@@ -68,24 +58,18 @@ def test_wordpress_canonicalize(url: str, canonical: str | None) -> None:
     assert WP.canonicalize(url, None) == (canonical or url)
 
 
-def test_wordpress_shortlink_folds_once_its_page_declares_it() -> None:
+def test_wordpress_post_page_names_its_shortlink_as_an_alias() -> None:
     html = (
         f"<html><head><link rel='canonical' href='{POST}'/>"
         f"<link rel='shortlink' href='{ISO}/?p=97'/></head><body class='single postid-97'></body>"
     )
-    assert WP.canonicalize(f"{ISO}/?p=97", None) == f"{ISO}/?p=97"
-    WP.prepare(POST, html)
-    assert WP.canonicalize(f"{ISO}/?p=97", None) == POST
-    assert WP.canonicalize(f"{ISO}/index.php?p=97", None) == POST
-    # another host (a moved site, a test server) learns on its own
-    assert WP.canonicalize("http://127.0.0.1:8000/?p=97", None) == "http://127.0.0.1:8000/?p=97"
-
-
-def test_wordpress_shortlink_from_body_class_and_fetch_host() -> None:
-    html = f"<html><head><link rel='canonical' href='{POST}'/></head><body class='postid-97'>"
-    WP.prepare("http://127.0.0.1:8000/2019/02/22/so-tay-chat-luong/", html)
-    expected = "http://127.0.0.1:8000/2019/02/22/so-tay-chat-luong/"
-    assert WP.canonicalize("http://127.0.0.1:8000/?p=97", None) == expected
+    assert WP.canonicalize(f"{ISO}/index.php?p=97&amp=1", None) == f"{ISO}/?p=97"
+    assert WP.alias_links(POST, html) == [f"{ISO}/?p=97"]
+    # the body class is enough, and the alias lives on the host the page came from
+    local = "http://127.0.0.1:8000/2019/02/22/so-tay-chat-luong/"
+    body_only = "<html><body class='postid-97'></body></html>"
+    assert WP.alias_links(local, body_only) == ["http://127.0.0.1:8000/?p=97"]
+    assert WP.alias_links(local, "<html><body class='home'></body></html>") == []
 
 
 def test_wordpress_prepare_exposes_the_entry_date_time() -> None:

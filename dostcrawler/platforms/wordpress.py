@@ -7,16 +7,16 @@ Jetpack share and related-post links (`?share=facebook&nb=1`, `?relatedposts_hit
 without the trailing slash, and the `?p=<id>` shortlink. Listings page as `/page/N/`; `/feed/`
 (and `<post>/feed/`) is RSS, never an article; `<post>/<name>/` is a media attachment page.
 
-A `?p=<id>` URL carries no date or slug, so it folds into the permalink only once a fetched page
-has said which post it is (its `rel=shortlink` or `postid-N` body class): `prepare` records
-that, `canonicalize` reads it.
+A `?p=<id>` URL carries no date or slug, so no rule can fold it before it is fetched: the post's
+own page names it (its `rel=shortlink` or `postid-N` body class) and `alias_links` records it
+as an alias there; a shortlink met before that is fetched once and redirects to the permalink.
 """
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from parsel import Selector
 
@@ -47,43 +47,6 @@ ENTRY_DATE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 DATETIME_ATTR = re.compile(r"\bdatetime=[\"'](?P<value>[^\"']+)[\"']", re.IGNORECASE)
-
-
-class ShortlinkMap:
-    """`?p=<id>` -> canonical permalink, per host, as fetched pages declared it."""
-
-    def __init__(self) -> None:
-        self._targets: dict[tuple[str, str], str] = {}
-
-    def learn(self, url: str, html: str) -> None:
-        """Remember the post id a page declares (shortlink, else `postid-N` body class)."""
-        if "shortlink" not in html and "postid-" not in html:
-            return
-        sel = Selector(text=html)
-        post_id = _post_id(sel)
-        if post_id is None:
-            return
-        page = urlsplit(url)
-        canonical_href = sel.css("link[rel=canonical]::attr(href)").get()
-        target = url
-        if canonical_href:
-            # Keep the host the page was fetched from: a moved site or a test server.
-            href = urlsplit(urljoin(url, canonical_href.strip()))
-            target = urlunsplit((page.scheme, page.netloc, href.path, href.query, ""))
-        canonical = canonicalize(target, None)
-        if _parse_shortlink(canonical) is None:
-            self._targets[(urlsplit(canonical).netloc, post_id)] = canonical
-
-    def resolve(self, host: str, post_id: str) -> str | None:
-        """The permalink of post `post_id` on `host`, when a page has declared it."""
-        return self._targets.get((host, post_id))
-
-    def clear(self) -> None:
-        """Forget everything (tests)."""
-        self._targets.clear()
-
-
-SHORTLINKS = ShortlinkMap()
 
 
 def _post_id(sel: Selector) -> str | None:
@@ -118,8 +81,7 @@ def canonicalize(url: str, profile: SiteProfile | None) -> str:
     kept = [(k, v) for k, v in query if not ALIAS_PARAMS.match(k)]
     post_id = _parse_shortlink(url)
     if post_id is not None:
-        known = SHORTLINKS.resolve(parts.netloc, post_id)
-        return known or urlunsplit((parts.scheme, parts.netloc, "/", f"p={post_id}", ""))
+        return urlunsplit((parts.scheme, parts.netloc, "/", f"p={post_id}", ""))
     match = DATE_PERMALINK.match(_clean_path(parts.path))
     if not match or not _is_post_rest(match["rest"]):
         return url
@@ -153,13 +115,23 @@ def detect(url: str, html: str) -> bool:
     return bool(GENERATOR.search(html) or ASSETS.search(html))
 
 
+def alias_links(url: str, html: str) -> list[str]:
+    """The `?p=<id>` shortlink a post's page declares, on the host it was fetched from."""
+    if "shortlink" not in html and "postid-" not in html:
+        return []
+    post_id = _post_id(Selector(text=html))
+    if post_id is None:
+        return []
+    page = urlsplit(url)
+    return [urlunsplit((page.scheme, page.netloc, "/", f"p={post_id}", ""))]
+
+
 def prepare(url: str, html: str) -> str:
-    """Record the page's shortlink, and give the date selectors the `datetime` the theme hides.
+    """Give the date selectors the `datetime` the theme hides.
 
     Themes print the post date as `22/02/2019` and keep the full time in the `datetime`
     attribute of `time.entry-date`; selectors read text, so the attribute becomes the text.
     """
-    SHORTLINKS.learn(url, html)
     return ENTRY_DATE.sub(_datetime_as_text, html)
 
 
@@ -206,4 +178,5 @@ PLATFORM = Platform(
     is_article_url=is_article_url,
     detect=detect,
     prepare=prepare,
+    alias_links=alias_links,
 )

@@ -78,6 +78,8 @@ class NewsSpider(scrapy.Spider):
         # The listing page each article was found on, even when a related-article link on
         # another article page led to it first.
         self.listing_urls: dict[str, str] = {}
+        # Alias URL -> article id, for aliases only a page reveals (platform.alias_links).
+        self.revealed_aliases: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -250,7 +252,8 @@ class NewsSpider(scrapy.Spider):
         url, canonical, article_id = self._identify(url)
         if not self._in_scope(url) or attachment_media_type(url):
             return None
-        if url != canonical:
+        article_id = self.revealed_aliases.get(url, article_id)
+        if url != canonical or url in self.revealed_aliases:
             self.url_aliases[article_id].add(url)
         return article_id
 
@@ -303,9 +306,12 @@ class NewsSpider(scrapy.Spider):
         else:
             yield article
             yield from self._attachment_requests(article)
+            article_id = article.id or article_id
         for href in self.platform.alias_links(response.url, response.text):
             alias = urldefrag(self._local(response.urljoin(href)))[0]
             if alias != response.url and same_site(alias, tuple(self.allowed_domains)):
+                # Named by the page itself: never requested, even when a link to it turns up.
+                self.revealed_aliases[alias] = article_id
                 self.url_aliases[article_id].add(alias)
         for href in response.css("a[href]::attr(href)").getall():
             url = self._local(response.urljoin(href))
