@@ -8,6 +8,7 @@ windows-1258, so for these sites that is the deterministic answer.
 
 from __future__ import annotations
 
+from scrapy.http import HtmlResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 FALLBACK = "cp1258"
@@ -22,3 +23,10 @@ def undeclared_fallback(content_type: str | None, body: bytes) -> str | None:
     except UnicodeDecodeError:
         return FALLBACK
     return None
+
+
+def html_text(url: str, body: bytes, content_type: str | None = None) -> str:
+    """A page's text decoded as a crawl decodes it (`parse` and `reextract` read saved bytes)."""
+    headers = {"Content-Type": content_type} if content_type else None
+    encoding = undeclared_fallback(content_type, body)
+    return str(HtmlResponse(url=url, body=body, headers=headers, encoding=encoding).text)

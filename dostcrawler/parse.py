@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from scrapy.http import HtmlResponse
-
-from dostcrawler.encoding import undeclared_fallback
+from dostcrawler.encoding import html_text
 from dostcrawler.pipelines.normalize import NormalizePipeline
 from dostcrawler.platforms import detect_platform
 from dostcrawler.profiles import SiteProfile, generic_profile
@@ -19,7 +17,7 @@ def decode_page(body: bytes, url: str) -> str:
     head = body[:4096].lstrip().lower()
     if b"<" not in head or head.startswith((b"%pdf", b"pk\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise ValueError("this does not look like an HTML page")
-    return str(HtmlResponse(url=url, body=body, encoding=undeclared_fallback(None, body)).text)
+    return html_text(url, body)
 
 
 def parse_saved_page(body: bytes, url: str, profile: SiteProfile | None) -> dict[str, Any]:

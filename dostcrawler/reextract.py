@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from scrapy.http import HtmlResponse
-
 from dostcrawler.capture.warc import Capture, read_payload
+from dostcrawler.encoding import html_text
 from dostcrawler.extract.article import ListingHint
 from dostcrawler.extract.dates import parse_date
 from dostcrawler.pipelines.normalize import NormalizePipeline
@@ -33,6 +32,7 @@ def reextract(
     archive = Archive(db_path)
     normalize = NormalizePipeline()
     runs: dict[str, int] = {}
+    profiles: dict[str, SiteProfile] = {}
     try:
         for row in list(archive.iter_articles(site=site)):
             pointer = row["warc"]
@@ -46,11 +46,17 @@ def reextract(
                 continue
             path = Path(export_dir) / "warc" / row["site"] / original.filename
             headers, body = read_payload(path, original.offset)
-            html = HtmlResponse(url=row["url"], body=body, headers=headers).text
-            profile = _profile_for(row["site"], row["url"])
+            content_type = next(
+                (v for k, v in headers.items() if k.lower() == "content-type"), None
+            )
+            html = html_text(row["url"], body, content_type)
+            if row["site"] not in profiles:
+                profiles[row["site"]] = _profile_for(row["site"], row["url"])
+            profile = profiles[row["site"]]
             hint = None
             if row["date_source"] == "listing" and row["published_at_raw"]:
-                hint = ListingHint(date=parse_date(row["published_at_raw"]))
+                parsed = parse_date(row["published_at_raw"], month_first=profile.month_first)
+                hint = ListingHint(date=parsed)
             article = article_from_page(
                 html,
                 row["url"],
