@@ -32,7 +32,6 @@ class ListingRules:
     api_form: Mapping[str, str] = field(default_factory=dict)
     api_page_size: int = 20
     api_items: str = "data"
-    api_id_field: str = "ID"
     api_date_field: str = "CreatedDate"
     api_detail_url: str = ""
 

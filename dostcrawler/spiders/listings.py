@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from dostcrawler.extract.article import ListingHint
-from dostcrawler.extract.dates import parse_date
+from dostcrawler.extract.dates import ParsedDate, parse_date
 from dostcrawler.extract.generic import is_noise
 from dostcrawler.extract.select import select
 from dostcrawler.extract.text import clean_text
@@ -143,7 +143,7 @@ def feed_entries(feed: Selector) -> list[Entry]:
     return found
 
 
-def _feed_date(raw: str) -> Any:
+def _feed_date(raw: str) -> ParsedDate | None:
     if match := RFC822_DAY.search(raw):
         day, month, year = match.groups()
         if month in MONTHS:
@@ -159,9 +159,8 @@ def sitemap_entries(sitemap: Selector, platform: Platform) -> tuple[list[Entry],
     sitemap.remove_namespaces()
     children = [clean_text(u) for u in sitemap.xpath("//sitemap/loc/text()").getall()]
     urls = [clean_text(u) for u in sitemap.xpath("//url/loc/text()").getall()]
-    knows_shape = any(map(platform.is_article_url, urls))
-    entries = [Entry(u) for u in urls if not knows_shape or platform.is_article_url(u)]
-    return entries, children
+    shaped = [url for url in urls if platform.is_article_url(url)]
+    return [Entry(url) for url in shaped or urls], children
 
 
 # JSON listing API -------------------------------------------------------------------------------

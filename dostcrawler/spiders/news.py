@@ -162,11 +162,9 @@ class NewsSpider(scrapy.Spider):
     def parse_feed(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         """Request every article of an RSS or Atom feed."""
         self._count("pages/listing")
-        feed = (
-            Selector(text=response.text, type="xml") if isinstance(response, TextResponse) else None
-        )
-        if feed is None:
+        if not isinstance(response, TextResponse):
             return
+        feed = Selector(text=response.text, type="xml")
         yield from self._article_requests(listings.feed_entries(feed), response.url)
 
     def parse_sitemap(self, response: Response, page: int) -> Iterator[scrapy.Request]:
@@ -247,23 +245,23 @@ class NewsSpider(scrapy.Spider):
 
     # Article pages ----------------------------------------------------------------------------
 
-    def _note_alias(self, url: str) -> str | None:
-        """Record a link's alias form; the article id, or None for a link off the site."""
+    def _note_alias(self, url: str) -> tuple[str, str] | None:
+        """Record a link's alias form; (article id, canonical URL), or None off the site."""
         url, canonical, article_id = self._identify(url)
         if not self._in_scope(url) or attachment_media_type(url):
             return None
         article_id = self.revealed_aliases.get(url, article_id)
         if url != canonical or url in self.revealed_aliases:
             self.url_aliases[article_id].add(url)
-        return article_id
+        return article_id, canonical
 
     def _article_request(
         self, url: str, listing_url: str | None, hint: ListingHint
     ) -> Iterator[scrapy.Request]:
-        article_id = self._note_alias(url)
-        if article_id is None:
+        noted = self._note_alias(url)
+        if noted is None:
             return
-        canonical = self._identify(url)[1]
+        article_id, canonical = noted
         if listing_url:
             self.listing_urls.setdefault(article_id, listing_url)
         if article_id in self.requested:
