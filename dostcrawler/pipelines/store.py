@@ -45,7 +45,6 @@ class StorePipeline:
         self.crawler = crawler
         self.export_dir = Path(crawler.settings.get("DOSTCRAWLER_EXPORT_DIR"))
         self.crawl_id: int | None = None
-        self.started = datetime.now(UTC)
         self.jsonl_path: Path | None = None
         self.locked = False
 
@@ -70,9 +69,8 @@ class StorePipeline:
         if first_holder:
             archive.close_stale_runs()
         archive.record_site(self.spider.profile)
-        self.started = datetime.now(UTC)
         self.crawl_id = archive.start_crawl(self.spider.profile.name, self.spider.run_mode)
-        begin_run(self.crawler, Run(self.crawl_id, self.spider.profile.name, self.started))
+        begin_run(self.crawler, Run(self.crawl_id, self.spider.profile.name, datetime.now(UTC)))
 
     def process_item(self, item: Any) -> Any:
         """Upsert one article and count whether it was new, updated or unchanged; file an
