@@ -91,7 +91,6 @@ def extract_article(
     _extract_credits(sel, url, layers, out)
     if body_el is not None:
         _credits_after_body(body_el, layers, out)
-    if body_el is not None:
         out.images = bodies.images(body_el, url)
     out.word_count = word_count(out.body or "")
     return out

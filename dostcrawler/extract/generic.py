@@ -55,25 +55,28 @@ def is_noise(element: lxml_html.HtmlElement) -> bool:
 
 def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html.HtmlElement | None:
     """The visible headline: a heading that matches <title>/og:title, else the first h1."""
-    candidates = [
+    headings = (
         el
         for el in root.iter(*TITLE_TAGS, "div", "p", "span", "a")
-        if (el.tag in TITLE_TAGS or TITLE_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"))
-        and 10 <= len(clean_text(el.text_content())) <= 400
+        if el.tag in TITLE_TAGS or TITLE_HINT.search(f"{el.get('class', '')} {el.get('id', '')}")
+    )
+    candidates = [
+        (el, text)
+        for el in headings
+        if 10 <= len(text := clean_text(el.text_content())) <= 400
+        and not SITE_NAME.match(text)
         and not is_noise(el)
     ]
     for hint in hints:
         folded = clean_text(hint).casefold()
-        for el in candidates:
-            text = clean_text(el.text_content()).casefold()
-            if text and (text in folded or folded in text) and not SITE_NAME.match(text):
+        for el, text in candidates:
+            if text.casefold() in folded or folded in text.casefold():
                 return el
-    candidates = [el for el in candidates if not SITE_NAME.match(clean_text(el.text_content()))]
     for tag in TITLE_TAGS:
-        for el in candidates:
+        for el, _ in candidates:
             if el.tag == tag:
                 return el
-    return candidates[0] if candidates else None
+    return candidates[0][0] if candidates else None
 
 
 def title_hints(sel: Selector) -> list[str]:
@@ -124,15 +127,15 @@ def _text_around(
     root: lxml_html.HtmlElement, title: lxml_html.HtmlElement
 ) -> tuple[list[Line], list[Line]]:
     """Text lines within a window after and before the headline, nearest first."""
-    lines = list(_visible_lines(root))
-    index = next(
-        (i for i, (el, _) in enumerate(lines) if el is title or title in el.iterancestors()), None
-    )
+
+    def in_title(el: lxml_html.HtmlElement) -> bool:
+        return el is title or title in el.iterancestors()
+
+    # Linked text is another article's title or date, never this one's date line.
+    lines = [(el, text) for el, text in _visible_lines(root) if el.tag != "a" or in_title(el)]
+    index = next((i for i, (el, _) in enumerate(lines) if in_title(el)), None)
     if index is None:
         return [], []
-    # Linked text is another article's title or date, never this one's date line.
-    lines = [(el, text) for el, text in lines if el.tag != "a" or title in el.iterancestors()]
-    index = next(i for i, (el, _) in enumerate(lines) if el is title or title in el.iterancestors())
     return _window(lines[index + 1 :], DATE_WINDOW_CHARS), _window(
         lines[:index][::-1], DATE_WINDOW_CHARS // 2
     )
