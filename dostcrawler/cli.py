@@ -48,8 +48,13 @@ def export_dir_option(fn: Any) -> Any:
     )(fn)
 
 
-def open_archive(path: str) -> Archive:
-    """The archive, or a one-line error that says what is wrong with the path."""
+def open_archive(path: str, *, must_exist: bool = False) -> Archive:
+    """The archive, or a one-line error that says what is wrong with the path (or, with
+    `must_exist`, that there is no archive there yet)."""
+    if must_exist and not Path(path).is_file():
+        raise click.ClickException(
+            f"no archive at {path}: run `dostcrawler crawl` first or pass --db"
+        )
     try:
         return Archive(path)
     except ArchiveError as exc:
@@ -286,11 +291,7 @@ def export(db_path: str, site: str | None, since: str | None, output: str) -> No
 
     if since:
         _check_date(since, "--since")
-    if not Path(db_path).is_file():
-        raise click.ClickException(
-            f"no archive at {db_path}: run `dostcrawler crawl` first or pass --db"
-        )
-    archive = open_archive(db_path)
+    archive = open_archive(db_path, must_exist=True)
     try:
         count = write_jsonl(archive.iter_articles(site=site, since=since), output)
     finally:
@@ -314,10 +315,7 @@ def reextract(db_path: str, export_dir: str, site: str | None) -> None:
     """
     from dostcrawler.reextract import reextract as run_reextract
 
-    if not Path(db_path).is_file():
-        raise click.ClickException(
-            f"no archive at {db_path}: run `dostcrawler crawl` first or pass --db"
-        )
+    open_archive(db_path, must_exist=True).close()
     outcomes = run_reextract(db_path, export_dir, site=site)
     summary = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items())) or "nothing"
     click.echo(f"re-extracted: {summary}", err=True)
@@ -332,11 +330,7 @@ def stats(db_path: str) -> None:
     Example:
         dostcrawler stats --db exports/archive.sqlite
     """
-    if not Path(db_path).is_file():
-        raise click.ClickException(
-            f"no archive at {db_path}: run `dostcrawler crawl` first or pass --db"
-        )
-    archive = open_archive(db_path)
+    archive = open_archive(db_path, must_exist=True)
     try:
         rows = archive.site_stats()
     finally:
