@@ -48,6 +48,27 @@ def export_dir_option(fn: Any) -> Any:
     )(fn)
 
 
+def site_identity_options(fn: Any) -> Any:
+    """--name, --province, --publisher: who a site crawled with --start-url is."""
+    fn = click.option("--publisher", help="Its publisher (with --start-url).")(fn)
+    fn = click.option("--province", default="", help="Its province (with --start-url).")(fn)
+    return click.option(
+        "--name", help="The site's name in the archive, for one --start-url (default: its host)."
+    )(fn)
+
+
+def named_generic_profiles(
+    start_urls: tuple[str, ...], name: str | None, province: str, publisher: str | None
+) -> list[SiteProfile]:
+    """Generic profiles for --start-url sites, named as the options say."""
+    if (name or province or publisher) and len(start_urls) != 1:
+        raise click.UsageError("--name, --province and --publisher go with one --start-url")
+    return [
+        _checked(generic_profile, url, name=name, province=province, publisher=publisher)
+        for url in start_urls
+    ]
+
+
 def open_archive(path: str, *, must_exist: bool = False) -> Archive:
     """The archive, or a one-line error that says what is wrong with the path (or, with
     `must_exist`, that there is no archive there yet)."""
@@ -163,6 +184,7 @@ def sites(nl: bool) -> None:
     default="INFO",
     show_default=True,
 )
+@site_identity_options
 def crawl(
     site_names: tuple[str, ...],
     profile_files: tuple[str, ...],
@@ -178,6 +200,9 @@ def crawl(
     max_articles: int | None,
     delay: float | None,
     log_level: str,
+    name: str | None,
+    province: str,
+    publisher: str | None,
 ) -> None:
     """Crawl sites into the archive and a per-run JSONL file.
 
@@ -190,7 +215,7 @@ def crawl(
         dostcrawler crawl vinhphuc
         dostcrawler crawl --all --since 2025-01-01
         dostcrawler crawl --profile mysite.toml --db archive.sqlite
-        dostcrawler crawl --start-url https://skhcn.example.gov.vn/tin-tuc/
+        dostcrawler crawl --start-url https://skhcn.example.gov.vn/tin-tuc/ --name example
     """
     from dostcrawler.crawl import ArchiveBusy, run_crawls
 
@@ -198,7 +223,7 @@ def crawl(
     if every_site:
         profiles += [p for p in _checked(all_sites) if p.enabled and p.name not in site_names]
     profiles += [_checked(load_profile_file, path) for path in profile_files]
-    profiles += [_checked(generic_profile, url) for url in start_urls]
+    profiles += named_generic_profiles(start_urls, name, province, publisher)
     if not profiles:
         raise click.UsageError(
             "name at least one SITE (see `dostcrawler sites`), --profile FILE or --start-url URL"
@@ -239,6 +264,63 @@ def crawl(
         failed = failed or result.status != "finished"
     if failed:
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--start-url", required=True, help="A news listing page of the site.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write the TOML here (default: stdout)."
+)
+@click.option("--origin", help="Fetch from this scheme and host instead (a local mirror).")
+@click.option(
+    "--articles",
+    type=click.IntRange(min=3),
+    default=10,
+    show_default=True,
+    help="Article pages to learn from.",
+)
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests.")
+@site_identity_options
+def learn(
+    start_url: str,
+    output: str | None,
+    origin: str | None,
+    articles: int,
+    delay: float | None,
+    name: str | None,
+    province: str,
+    publisher: str | None,
+) -> None:
+    """Learn a site's template from a few of its pages and write a profile TOML.
+
+    It crawls the listing and up to --articles article pages politely, finds what is the
+    same on every page (template) and what differs (content), and writes the title, date
+    and body selectors with a comment on each: its confidence and evidence. The file
+    (verified = false) works as it is with `crawl --profile` and `parse --profile`.
+
+    \b
+    Example:
+        dostcrawler learn --start-url https://skhcn.example.gov.vn/tin-tuc/ -o example.toml
+        dostcrawler crawl --profile example.toml
+    """
+    from dostcrawler.learn import learn_site, profile_toml
+
+    (profile,) = named_generic_profiles((start_url,), name, province, publisher)
+    site = learn_site(profile, origin=origin, articles=articles, delay=delay)
+    if not site.templates:
+        click.echo(f"{start_url}: no template learned (too few article pages found)", err=True)
+    text = profile_toml(site)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"wrote {output} ({len(site.templates)} template(s))", err=True)
 
 
 @cli.command()
@@ -354,9 +436,9 @@ def _check_date(value: str, option: str) -> None:
         raise click.BadParameter("expected a date as YYYY-MM-DD", param_hint=option) from None
 
 
-def _checked(loader: Any, *args: Any) -> Any:
+def _checked(loader: Any, *args: Any, **kwargs: Any) -> Any:
     """Run a profile loader; a broken profile becomes a one-line error, not a traceback."""
     try:
-        return loader(*args)
+        return loader(*args, **kwargs)
     except ProfileError as exc:
         raise click.ClickException(str(exc)) from None

@@ -70,9 +70,11 @@ def run_crawls(
     log_level: str = "INFO",
     attachments: bool = True,
     warc: bool = True,
+    learned_path: str | None = None,
 ) -> list[CrawlResult]:
     """Crawl each profile's site (all in one process, each with its own politeness) and report
-    each run. One site failing never stops the others."""
+    each run. One site failing never stops the others. With `learned_path`, the templates a
+    generic crawl learned are written there as JSON (see `dostcrawler learn`)."""
     with archive_lock(db_path):
         archive = Archive(db_path)  # fail early, before Scrapy starts, if the archive is unusable
         try:
@@ -95,6 +97,7 @@ def run_crawls(
                 max_articles=max_articles,
                 mode=mode,
                 since=since,
+                learned_path=learned_path,
             )
         process.start()
     return last_results(db_path, [p.name for p in profiles])

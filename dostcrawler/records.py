@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from dostcrawler import __version__
 from dostcrawler.extract.article import ListingHint, extract_article
+from dostcrawler.extract.confidence import assess
+from dostcrawler.extract.dates import VN_TZ
 from dostcrawler.items import Article
 from dostcrawler.platforms import PLATFORMS
 from dostcrawler.profiles import SiteProfile
@@ -21,17 +23,39 @@ def article_from_page(
     listing_url: str | None = None,
     hint: ListingHint | None = None,
     http_status: int | None = None,
+    fetched_at: datetime | None = None,
+    template_days: frozenset[str] = frozenset(),
 ) -> Article:
-    """The Article record of one fetched page (the same code path for crawls and `parse`)."""
+    """The Article record of one fetched page (the same code path for crawls and `parse`).
+
+    The day it was fetched, and `template_days` (days the site prints on every page), are
+    never its publication date: a "today" banner says when the page was served."""
     platform = PLATFORMS[profile.platform]
     canonical = platform.canonicalize(url, profile)
-    extraction = extract_article(html, url, profile=profile, hint=hint)
+    fetched_at = fetched_at or datetime.now(UTC)
+    crawl_day = fetched_at.astimezone(VN_TZ).date().isoformat()
+    extraction = extract_article(
+        html, url, profile=profile, hint=hint, reject_days=template_days | {crawl_day}
+    )
+    assessment = assess(
+        {
+            "title": extraction.title,
+            "published_at": extraction.published_at,
+            "body": extraction.body,
+            "authors": extraction.authors,
+            "source": extraction.source,
+        },
+        extraction.fields,
+        listing_title=hint.title if hint else None,
+        listing_day=hint.date.value[:10] if hint and hint.date else None,
+    )
     return Article(
         id=article_id or f"{profile.name}:{platform.key_for(canonical)}",
         site=profile.name,
         province=profile.province or None,
         publisher=profile.publisher or None,
-        url=canonical,
+        # The address that served the page; the canonical form is only the identity key.
+        url=url,
         listing_url=listing_url,
         category=extraction.category,
         title=extraction.title,
@@ -45,12 +69,15 @@ def article_from_page(
         date_source=extraction.date_source,
         attachments=extraction.attachments,
         images=extraction.images,
-        fetched_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        fetched_at=fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         http_status=http_status,
         extractor={
             "name": "dostcrawler",
             "version": __version__,
             "platform": profile.platform,
             "fields": extraction.fields,
+            "confidence": assessment.confidence,
+            "disagreements": assessment.disagreements,
+            "low_confidence": assessment.low,
         },
     )

@@ -4,6 +4,7 @@ a re-crawl. The library behind `dostcrawler reextract`."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 from dostcrawler.capture.warc import Capture, read_payload
@@ -65,6 +66,7 @@ def reextract(
                 listing_url=row["listing_url"],
                 hint=hint,
                 http_status=row["http_status"],
+                fetched_at=_fetched_at(row["fetched_at"]),
             )
             article.fetched_at, article.warc = row["fetched_at"], pointer
             article.alias_urls = row["alias_urls"]
@@ -85,3 +87,8 @@ def _original(archive: Archive, capture: Capture) -> Capture | None:
     if capture.record_type == "response":
         return capture
     return archive.find_capture(capture.url, capture.digest)
+
+
+def _fetched_at(value: str | None) -> datetime | None:
+    """When the captured page was fetched: its day is never the article's date."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None

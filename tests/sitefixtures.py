@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from dostcrawler.demo.server import load_routes
 
 SITES_DIR = Path(__file__).parent / "sites"
+BLIND_SITES_DIR = Path(__file__).parent / "blind_sites"
+# Addresses a page prints: links, frames, canonical links, feed and sitemap locations.
+PRINTED = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']|<(?:loc|link)>\s*([^<\s]+)\s*</""", re.I)
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,29 @@ class FixtureSite:
     def articles(self) -> list[dict[str, Any]]:
         return list(self.expected["articles"])
 
+    @cached_property
+    def printed_paths(self) -> frozenset[str]:
+        """Every path+query on the site's host that one of its pages prints, plus the start
+        page and robots.txt: the only addresses a crawler has any reason to request."""
+        host = urlsplit(self.origin).netloc
+        found = {self.expected["start_path"], "/robots.txt"}
+        for route in load_routes(self.folder).values():
+            if not route.file:
+                continue
+            page = (self.folder / route.file).read_bytes().decode("latin-1")
+            for match in PRINTED.finditer(page):
+                url = urlsplit(urljoin(self.origin + route.path, html.unescape(match[1] or match[2])))
+                if url.netloc in (host, ""):
+                    found.add(url.path + (f"?{url.query}" if url.query else ""))
+        return frozenset(found)
+
+    def article_path(self, form: str) -> str:
+        """The expected path of the article that `form` (its path or an alias) belongs to:
+        crawls request the first printed form they meet, which depends on where they start."""
+        articles = [*self.articles, *self.expected.get("api_only_articles", [])]
+        forms = {f: a["path"] for a in articles for f in (a["path"], *a["alias_paths"])}
+        return forms.get(form, form)
+
     def page_bytes(self, path: str) -> bytes:
         """The raw bytes the server answers for a GET of `path`."""
         route = load_routes(self.folder)[("GET", path)]
@@ -39,12 +69,13 @@ class FixtureSite:
         return (self.folder / route.file).read_bytes()
 
 
-def fixture_sites() -> list[FixtureSite]:
-    """Every folder under tests/sites with an expected.json."""
+def fixture_sites(folder: Path = SITES_DIR) -> list[FixtureSite]:
+    """Every site folder with an expected.json under `folder` (the bundled profiles' sites by
+    default; BLIND_SITES_DIR holds sites built blind, with no profile)."""
     return [
-        FixtureSite(folder, json.loads((folder / "expected.json").read_text(encoding="utf-8")))
-        for folder in sorted(SITES_DIR.iterdir())
-        if (folder / "expected.json").is_file()
+        FixtureSite(site, json.loads((site / "expected.json").read_text(encoding="utf-8")))
+        for site in sorted(folder.iterdir())
+        if (site / "expected.json").is_file()
     ]
 
 

@@ -55,6 +55,14 @@ def test_crawl_finds_exactly_the_expected_articles(site: FixtureSite, crawled: C
             assert junk not in (row["body"] or "")
 
 
+def test_every_request_goes_to_an_address_a_page_printed(
+    site: FixtureSite, crawled: Crawled
+) -> None:
+    """The canonical form is an identity key: a server is only sent URLs that it printed."""
+    unprinted = {p for m, p in crawled.server.requests if m != "RUN"} - site.printed_paths
+    assert not unprinted
+
+
 def test_not_articles_are_not_stored(site: FixtureSite, crawled: Crawled) -> None:
     rows = _rows(crawled.db)
     for path in site.expected.get("not_articles", []):

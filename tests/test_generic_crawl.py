@@ -21,7 +21,9 @@ def test_generic_crawl_finds_exactly_the_articles(site: FixtureSite, tmp_path: P
         site.folder, tmp_path, "--start-url", start, "--no-warc", "--no-attachments"
     )
     rows = crawl.rows("url, title, published_at")
+    found = {site.article_path(path): values for path, values in rows.items()}
     expected = {a["path"]: (a["title"], a["published_at"]) for a in site.articles}
-    assert set(rows) == set(expected)
-    right = sum(rows[path] == values for path, values in expected.items())
+    assert set(found) == set(expected) and len(rows) == len(expected)
+    assert not {path for _, path in crawl.requests} - site.printed_paths
+    right = sum(found[path] == values for path, values in expected.items())
     assert right / len(expected) >= 0.9

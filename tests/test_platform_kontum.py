@@ -183,12 +183,13 @@ def _print_path(article: dict[str, Any]) -> str:
 @pytest.mark.parametrize("article", KONTUM.articles, ids=[a["path"][-24:] for a in KONTUM.articles])
 def test_fixture_article_pages_link_their_print_view(article: dict[str, Any]) -> None:
     url = KONTUM.origin + article["path"]
+    canonical = PLATFORM.canonicalize(url, None)
     html = KONTUM.page_bytes(article["path"]).decode("utf-8")
     assert detect_platform(url, html).name == "kontum_portal"
     assert alias_links(url, html) == [KONTUM.origin + _print_path(article)]
     for alias in article["alias_paths"]:
         if alias != _print_path(article):
-            assert PLATFORM.canonicalize(KONTUM.origin + alias, None) == url
+            assert PLATFORM.canonicalize(KONTUM.origin + alias, None) == canonical
 
 
 @pytest.mark.parametrize("article", KONTUM.articles, ids=[a["path"][-24:] for a in KONTUM.articles])

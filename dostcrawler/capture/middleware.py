@@ -61,8 +61,8 @@ class WarcCaptureMiddleware:
         self, request: Request, response: Response, spider: Any = None
     ) -> Response:
         """Capture the exchange, and tell the spider where its record lies."""
-        if not self.enabled:
-            return response
+        if not self.enabled or not response.url.startswith("http"):
+            return response  # a data: URL the spider made itself: nothing a server sent
         run = run_for(self.crawler)
         archive = archive_for(self.crawler)
         body = response.body

@@ -24,6 +24,10 @@ from dostcrawler.profiles.model import ArticleRules, SiteProfile
 
 GENERIC_LEAD_HINT = "sapo, .sapo, .lead, .summary, .hometext, #hometext, .tomtat, .news-lead"
 MIN_BODY_CHARS = 80
+# How many lines under the headline (the date line aside) may hold its byline.
+NEAR_TITLE_LINES = 2
+# How many elements after the body container may hold its labelled credits.
+AFTER_BODY_ELEMENTS = 3
 
 
 @dataclass
@@ -44,14 +48,18 @@ class Extraction:
     images: list[dict[str, str | None]] = field(default_factory=list)
     word_count: int = 0
     fields: dict[str, str] = field(default_factory=dict)
+    # The whole line the date was read from (it may also name the writer).
+    date_line: str | None = None
 
 
 @dataclass(frozen=True)
 class ListingHint:
-    """What the listing page said about an entry before its page was fetched."""
+    """What the listing page said about an entry before its page was fetched: witnesses for
+    the article's date and title."""
 
     date: ParsedDate | None = None
     category: str | None = None
+    title: str | None = None
 
 
 class _Layers:
@@ -60,9 +68,12 @@ class _Layers:
     def __init__(self, profile: SiteProfile | None) -> None:
         self.rules = profile.article if profile else ArticleRules()
         self.own = profile.own_keys if profile else frozenset()
+        self.learned = profile.learned_keys if profile else frozenset()
 
     def get(self, key: str) -> tuple[tuple[str, ...], str]:
         selectors: tuple[str, ...] = getattr(self.rules, key)
+        if f"article.{key}" in self.learned:
+            return selectors, "learned"
         return selectors, ("profile" if f"article.{key}" in self.own else "preset")
 
 
@@ -72,8 +83,10 @@ def extract_article(
     *,
     profile: SiteProfile | None = None,
     hint: ListingHint | None = None,
+    reject_days: frozenset[str] = frozenset(),
 ) -> Extraction:
-    """All fields of one article page."""
+    """All fields of one article page. A date whose day is in `reject_days` (the crawl day,
+    days the site prints on every page) is never taken as the publication date."""
     if profile is not None:
         from dostcrawler.platforms import PLATFORMS
 
@@ -86,14 +99,39 @@ def extract_article(
 
     title_el = _extract_title(sel, root, layers, profile, out)
     body_el = _extract_body(sel, root, layers, url, out)
-    _extract_date(sel, root, title_el, layers, url, hint, month_first, out)
+    _extract_date(sel, root, title_el, layers, url, hint, month_first, reject_days, out)
     _extract_lead_and_category(sel, layers, hint, out)
     _extract_credits(sel, url, layers, out)
     if body_el is not None:
         _credits_after_body(body_el, layers, out)
         out.images = bodies.images(body_el, url)
+    if not out.authors and not layers.get("authors")[0]:
+        _credits_near_title(root, title_el, body_el, out)
     out.word_count = word_count(out.body or "")
     return out
+
+
+def _credits_near_title(
+    root: lxml_html.HtmlElement,
+    title: lxml_html.HtmlElement | None,
+    body: lxml_html.HtmlElement | None,
+    out: Extraction,
+) -> None:
+    """A writer printed between the headline and the body: beside the date
+    ("05/11/2021 | Nguyễn Thu Hà"), or on a line of its own ("Hoài Thu - Trung tâm ...")."""
+    beside_date = bylines.authors_beside_date(out.date_line or "", out.published_at_raw or "")
+    if beside_date:
+        out.authors, out.fields["authors"] = beside_date, "generic"
+        return
+    if title is None:
+        return
+    lines = [line for line in generic.lines_after(root, title) if line[1] != out.date_line]
+    for element, text in lines[:NEAR_TITLE_LINES]:
+        if body is not None and (element is body or body in element.iterancestors()):
+            return
+        if names := bylines.standalone_byline(text):
+            out.authors, out.fields["authors"] = names, "generic"
+            return
 
 
 def _extract_title(
@@ -106,7 +144,15 @@ def _extract_title(
     selectors, origin = layers.get("title")
     if found := first_text(sel, selectors):
         out.title, out.fields["title"] = found[0], origin
-        return found[1].root if isinstance(found[1].root, lxml_html.HtmlElement) else None
+        if isinstance(found[1].root, lxml_html.HtmlElement):
+            return found[1].root
+        # A title read from <title> or an attribute: the visible line that prints it, if any,
+        # anchors the date line.
+        shown = generic.find_title(root, (found[0],))
+        same = (
+            shown is not None and clean_text(shown.text_content()).casefold() == found[0].casefold()
+        )
+        return shown if same else None
     element = generic.find_title(root, tuple(generic.title_hints(sel)))
     if element is not None:
         out.title, out.fields["title"] = clean_text(element.text_content()), "generic"
@@ -159,8 +205,7 @@ def _credits_after_body(body: lxml_html.HtmlElement, layers: _Layers, out: Extra
     body nor a selector said so; stop at the first related-list heading."""
     want_authors = not out.authors and not layers.get("authors")[0]
     want_source = out.source is None and not layers.get("source")[0]
-    elements = [node for node in body.itersiblings() if isinstance(node.tag, str)]
-    for sibling in elements[:3]:
+    for position, sibling in enumerate(_elements_after(body, AFTER_BODY_ELEMENTS)):
         text = clean_text(sibling.text_content())
         if not text or bodies.END_OF_ARTICLE.match(text):
             break
@@ -170,9 +215,33 @@ def _credits_after_body(body: lxml_html.HtmlElement, layers: _Layers, out: Extra
             if names := bylines.authors_from_text(text):
                 out.authors, out.fields["authors"] = names, "generic"
                 want_authors = False
+        elif (
+            want_authors
+            and position == 0
+            and not sibling.xpath(".//a")  # links under a body navigate: "Trước | Tiếp"
+            and (names := bylines.standalone_byline(text))
+        ):
+            # A name alone right under the body is its byline, as the body's last line is.
+            out.authors, out.fields["authors"] = names, "generic"
+            want_authors = False
         elif want_source and (source := bylines.source_from_label(text)):
             out.source, out.fields["source"] = source, "generic"
             want_source = False
+
+
+def _elements_after(element: lxml_html.HtmlElement, count: int) -> list[lxml_html.HtmlElement]:
+    """The first `count` elements with text after `element` in reading order: its following
+    siblings, then its parent's (templates wrap the body and put the byline beside the wrap)."""
+    found: list[lxml_html.HtmlElement] = []
+    node: lxml_html.HtmlElement | None = element
+    while node is not None and node.tag != "body" and len(found) < count:
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str) and clean_text(sibling.text_content()):
+                found.append(sibling)
+                if len(found) == count:
+                    break
+        node = node.getparent()
+    return found
 
 
 def _trafilatura_paragraphs(html: str) -> list[str]:
@@ -194,21 +263,30 @@ def _extract_date(
     url: str,
     hint: ListingHint | None,
     month_first: bool,
+    reject_days: frozenset[str],
     out: Extraction,
 ) -> None:
     selectors, origin = layers.get("date")
     candidates: list[tuple[ParsedDate | None, str]] = []
+    lines: dict[str, str] = {}
     if found := first_text(sel, selectors):
         candidates.append((parse_date(found[0], month_first=month_first), origin))
-    candidates.append((generic.date_near_title(root, title_el, month_first=month_first), "generic"))
+        lines[origin] = found[0]
+    near_title = generic.date_line_near_title(
+        root, title_el, month_first=month_first, reject_days=reject_days
+    )
+    candidates.append((near_title[0] if near_title else None, "generic"))
+    if near_title:
+        lines["generic"] = near_title[1]
     if meta := generic.metadata_date(sel, month_first=month_first):
         candidates.append(meta)
     candidates.append((hint.date if hint else None, "listing"))
     candidates.append((generic.url_date(url), "url"))
     for parsed, source in candidates:
-        if parsed is not None:
+        if parsed is not None and parsed.value[:10] not in reject_days:
             out.published_at, out.published_at_raw = parsed.value, parsed.raw
             out.date_source = out.fields["published_at"] = source
+            out.date_line = lines.get(source)
             return
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from dostcrawler.extract.text import clean_text
 
 AUTHOR_LABEL = re.compile(
-    r"^(?:tác giả|tin(?:\s*(?:,|và|-|&)\s*ảnh)?|bài(?:\s*(?:,|và|-|&)\s*ảnh)?|"
+    r"^(?:tác giả(?:\s+bài\s+viết)?|tin(?:\s*(?:,|và|-|&)\s*ảnh)?|bài(?:\s*(?:,|và|-|&)\s*ảnh)?|"
     r"người viết|phóng viên|pv|btv|nhóm pv|bài viết|thực hiện|author|written by)\s*:\s*"
     r"(?P<value>.+)$",
     re.IGNORECASE,
@@ -157,6 +157,44 @@ def _unit(text: str) -> str | None:
     if ORGANISATION_WORDS.match(text) and len(text.split()) <= 12 and not text.endswith("."):
         return text
     return None
+
+
+def credit_line(text: str) -> tuple[list[str], str | None] | None:
+    """A line that is only a credit: "Hoài Thu", "Hồng Nhung - Đức Anh", "Minh Anh (TTXVN)",
+    "Hoài Thu - Trung tâm Thông tin KH&CN" (people, and their unit if named)."""
+    text = clean_text(text)
+    if len(text) > 120:
+        return None
+    if people := _people(text):
+        return people, None
+    if credited := _person_with_unit(text):
+        return credited
+    names, _, unit = text.partition(" - ")
+    if unit and ORGANISATION_WORDS.match(unit) and (people := _people(names)):
+        return people, None
+    return None
+
+
+def standalone_byline(text: str) -> list[str]:
+    """The writers of a credit line that stands outside the body's text, where templates also
+    print English labels ("Page Content") and one-word buttons ("Tiếp"): full names only,
+    written with Vietnamese letters."""
+    credit = credit_line(text)
+    if not credit or text.isascii() or not all(len(name.split()) >= 2 for name in credit[0]):
+        return []
+    return credit[0]
+
+
+def authors_beside_date(line: str, date_raw: str) -> list[str]:
+    """The writer on a "05/11/2021 | Nguyễn Thu Hà" line: what stands beside the date."""
+    if not date_raw or "|" not in line:
+        return []
+    rest = clean_text(line.replace(date_raw, " ", 1)).strip(" |-–—,:")
+    rest = re.sub(r"^(?:ngày\s+đăng|đăng\s+ngày|cập\s+nhật|ngày)\s*:?\s*", "", rest, flags=re.I)
+    if not rest:
+        return []
+    found = credit_line(AUTHOR_LABEL.sub(r"\g<value>", rest))
+    return found[0] if found else []
 
 
 def authors_from_text(text: str) -> list[str]:

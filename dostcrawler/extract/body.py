@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
 
+from dostcrawler.extract.select import is_xpath
 from dostcrawler.extract.text import Block, clean_text, element_blocks
 from dostcrawler.extract.urls import attachment_media_type
 
@@ -37,6 +38,9 @@ WIDGET_LINE = re.compile(
 # Word pastes leave the local path of the picture as alt text: "Description: C:\Users\...jpg".
 WORD_PASTE_JUNK = re.compile(r"^description\s*:\s*[a-z]:\\", re.IGNORECASE)
 MAX_CAPTION_CHARS = 300
+# A box inside the body whose text is at least this share of link text lists other articles.
+LINK_BOX_SHARE = 0.7
+LINK_LINE_MAX_CHARS = 200
 _cleaner = Cleaner(
     scripts=True,
     javascript=True,
@@ -65,13 +69,36 @@ def strip_noise(element: lxml_html.HtmlElement, remove: tuple[str, ...]) -> lxml
     for selector in remove:
         junk += (
             element.xpath(selector)
-            if selector.startswith(("/", "("))
+            if is_xpath(selector)
             else element.cssselect(selector, translator="html")
         )
+    junk += _link_boxes(element)
     for node in junk:
         if node is not element and node.getparent() is not None:
             _drop(node)
     return element
+
+
+def _link_boxes(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Boxes inside the body that are other articles' links ("Tin liên quan" set between two
+    paragraphs, a "Đọc tiếp: <title>" line): their text is nearly all link text. Prose is not,
+    and document links ("Tải về: x.pdf") are part of the article."""
+    boxes: list[lxml_html.HtmlElement] = []
+    for node in body.iter("div", "table", "ul", "ol", "aside", "p", "section"):
+        if node is body or any(node in box.iterdescendants() for box in boxes):
+            continue
+        links = [a for a in node.iter("a") if a.get("href") and not _is_document(a)]
+        text = len(clean_text(node.text_content()))
+        linked = sum(len(clean_text(a.text_content())) for a in links)
+        if not links or not text or linked / text < LINK_BOX_SHARE:
+            continue
+        if len(links) >= 2 or text <= LINK_LINE_MAX_CHARS:
+            boxes.append(node)
+    return boxes
+
+
+def _is_document(link: lxml_html.HtmlElement) -> bool:
+    return attachment_media_type(link.get("href", ""), clean_text(link.text_content())) is not None
 
 
 def _drop(node: lxml_html.HtmlElement) -> None:

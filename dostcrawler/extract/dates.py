@@ -68,7 +68,7 @@ _LOCAL_ZONE = r"(?:\s*\(?\s*(?:(?:GMT|UTC)\s*\+\s*0?7(?::?00)?|\+07:?00)\s*\)?)"
 
 _NUMERIC = (
     _weekday_prefix("wd")
-    + rf"(?:{_clock('1')}\s*[,\-–|]?\s*)?"
+    + rf"(?:{_clock('1')}\s*[,\-–|]?\s*(?:ngày\s*)?)?"
     # The lookarounds keep "Số 15/05/2021/QĐ" and longer digit runs from reading as dates.
     + r"(?<![\d/.])(?<!\d-)(?P<a>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<b>\d{1,2})\s*(?P=sep)\s*"
     + r"(?P<y>\d{4})(?![\d/])"
@@ -153,9 +153,13 @@ def _accept(found: date | None, raw: str, today: date) -> ParsedDate | None:
     if found is None or found.year < _MIN_YEAR:
         return None
     if isinstance(found, datetime):
-        if found.date() > today:
+        local_day = found.astimezone(VN_TZ).date() if found.tzinfo else found.date()
+        if local_day > today:
             return None
-        return ParsedDate(f"{found:%Y-%m-%dT%H:%M:%S}+07:00", raw, has_time=True)
+        # A time written with its zone keeps the page's own day, time and offset; a time
+        # written without one is Vietnam time.
+        zone = found.strftime("%z") if found.tzinfo else "+0700"
+        return ParsedDate(f"{found:%Y-%m-%dT%H:%M:%S}{zone[:3]}:{zone[3:]}", raw, has_time=True)
     if found > today:
         return None
     return ParsedDate(found.isoformat(), raw, has_time=False)
@@ -217,7 +221,7 @@ def _weekday_index(name: str | None) -> int | None:
 
 
 def _with_time(day: date, match: re.Match[str], n: str, offset: timedelta | None) -> date:
-    """Add clock group n to the day, converted to Vietnam time when a zone offset was given."""
+    """Add clock group n to the day, in the zone given (naive when none was: Vietnam time)."""
     if match[f"h{n}"] is None:
         return day
     hour, minute = int(match[f"h{n}"]), int(match[f"mi{n}"])
@@ -230,9 +234,7 @@ def _with_time(day: date, match: re.Match[str], n: str, offset: timedelta | None
     elif meridiem in ("PM", "CH") and hour < 12:
         hour += 12
     moment = datetime(day.year, day.month, day.day, hour, minute, second)
-    if offset is None:
-        return moment
-    return moment.replace(tzinfo=timezone(offset)).astimezone(VN_TZ).replace(tzinfo=None)
+    return moment if offset is None else moment.replace(tzinfo=timezone(offset))
 
 
 def _offset(zone: str | None) -> timedelta | None:

@@ -35,6 +35,7 @@ SITE_NAME = re.compile(
 )
 TITLE_HINT = re.compile(r"title|tieude|tieu-de|tieu_de|headline|heading", re.IGNORECASE)
 TITLE_TAGS = ("h1", "h2", "h3")
+BODY_PARAGRAPHS = "./p | ./*[self::span or self::font or self::strong]/p"
 DATE_LINE_MAX_CHARS = 90
 DATE_WINDOW_CHARS = 400
 PROSE_CHARS = 160
@@ -44,8 +45,11 @@ TODAY_BANNER = re.compile(r"chào mừng|hôm nay|today", re.IGNORECASE)
 
 def is_noise(element: lxml_html.HtmlElement) -> bool:
     """True inside navigation, sidebars, related lists and widgets."""
-    for node in (element, *element.iterancestors()):
-        if node.tag in ("nav", "footer", "aside", "header"):
+    ancestors = (element, *element.iterancestors())
+    # An <article>'s own <header> and <footer> hold its headline, date and byline.
+    in_article = any(node.tag == "article" for node in ancestors)
+    for node in ancestors:
+        if node.tag in ("nav", "aside") or (node.tag in ("footer", "header") and not in_article):
             return True
         marker = f"{node.get('class', '')} {node.get('id', '')}"
         if marker.strip() and NOISE_HINT.search(marker):
@@ -98,9 +102,26 @@ def strip_site_suffix(title: str, publisher: str | None) -> str:
 
 
 def date_near_title(
-    root: lxml_html.HtmlElement, title: lxml_html.HtmlElement | None, *, month_first: bool
+    root: lxml_html.HtmlElement,
+    title: lxml_html.HtmlElement | None,
+    *,
+    month_first: bool,
+    reject_days: frozenset[str] = frozenset(),
 ) -> ParsedDate | None:
-    """A short date line just after the headline (or, failing that, just before it)."""
+    """A short date line just after the headline (or, failing that, just before it), other
+    than one of `reject_days`."""
+    found = date_line_near_title(root, title, month_first=month_first, reject_days=reject_days)
+    return found[0] if found else None
+
+
+def date_line_near_title(
+    root: lxml_html.HtmlElement,
+    title: lxml_html.HtmlElement | None,
+    *,
+    month_first: bool,
+    reject_days: frozenset[str] = frozenset(),
+) -> tuple[ParsedDate, str] | None:
+    """The date near the headline (see date_near_title) and the whole line it stands in."""
     if title is None:
         return None
     after, before = _text_around(root, title)
@@ -108,9 +129,16 @@ def date_near_title(
         if len(text) > DATE_LINE_MAX_CHARS or TODAY_BANNER.search(text):
             continue
         parsed = parse_date(text, month_first=month_first)
-        if parsed and not _inside_prose(element):
-            return parsed
+        if parsed and parsed.value[:10] not in reject_days and not _inside_prose(element):
+            return parsed, text
     return None
+
+
+def lines_after(
+    root: lxml_html.HtmlElement, title: lxml_html.HtmlElement
+) -> list[tuple[lxml_html.HtmlElement, str]]:
+    """The short text lines just after the headline, nearest first."""
+    return _text_around(root, title)[0]
 
 
 def _inside_prose(element: lxml_html.HtmlElement) -> bool:
@@ -225,7 +253,9 @@ def find_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     for el in root.iter("div", "article", "section", "td", "main"):
         if is_noise(el):
             continue
-        paragraphs = [clean_text(p.text_content()) for p in el.findall("p")]
+        # Editors' paragraphs, also when a server control wraps them in an inline element
+        # (ASP.NET's <span id="...lblNoiDung"><p>...</p></span>).
+        paragraphs = [clean_text(p.text_content()) for p in el.xpath(BODY_PARAGRAPHS)]
         direct = clean_text(el.text) + " ".join(clean_text(c.tail) for c in el)
         text_len = sum(len(p) for p in paragraphs if len(p) > 25) + len(direct)
         if text_len < 200:

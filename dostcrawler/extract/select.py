@@ -1,14 +1,24 @@
-"""Selector helpers: profile selectors are CSS unless they start with "/" or "(" (XPath)."""
+"""Selector helpers: profile selectors are CSS unless they are XPath: starting with "/" or "(",
+or an XPath function call such as `normalize-space(substring-before(//title, ' - Sở ...'))`."""
 
 from __future__ import annotations
 
+import re
+
 from parsel import Selector, SelectorList
+
+XPATH_FUNCTION = re.compile(r"^[a-z][a-z-]*\(")
+
+
+def is_xpath(selector: str) -> bool:
+    """True for an XPath selector, False for CSS."""
+    return selector.startswith(("/", "(")) or bool(XPATH_FUNCTION.match(selector))
 
 
 def select(node: Selector, selectors: tuple[str, ...]) -> SelectorList[Selector]:
     """The matches of the first selector alternative that matches anything."""
     for selector in selectors:
-        found = node.xpath(selector) if selector.startswith(("/", "(")) else node.css(selector)
+        found = node.xpath(selector) if is_xpath(selector) else node.css(selector)
         if found:
             return found
     return SelectorList([])

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel.csstranslator import GenericTranslator
 
+from dostcrawler.extract.select import is_xpath
 from dostcrawler.profiles.model import (
     LISTING_STRATEGIES,
     ArticleRules,
@@ -37,6 +38,7 @@ SECTIONS: dict[str, type[Any]] = {
     "article": ArticleRules,
     "http": HttpRules,
 }
+SITE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 # Lists that a profile extends instead of replacing: a site adds its own junk to the preset's.
 ADDITIVE_KEYS = {("article", "remove")}
 _css = GenericTranslator()
@@ -84,18 +86,32 @@ def load_profile_file(path: str | Path | Traversable) -> SiteProfile:
     return build_profile(data, source=str(path))
 
 
-def generic_profile(start_url: str, platform: str = "generic") -> SiteProfile:
-    """A profile for a site with no profile file: heuristics (and a detected preset) only."""
+def generic_profile(
+    start_url: str,
+    platform: str = "generic",
+    *,
+    name: str | None = None,
+    province: str = "",
+    publisher: str | None = None,
+) -> SiteProfile:
+    """A profile for a site with no profile file: heuristics (and a detected preset) only.
+    Named after its host unless `name` is given (an archive of unprofiled sites is then not a
+    pile of host names)."""
     host = urlsplit(start_url).hostname or ""
     if not host or urlsplit(start_url).scheme not in ("http", "https"):
         raise ProfileError(f"'{start_url}' is not an absolute http(s) URL")
-    name = re.sub(r"[^a-z0-9]+", "_", host.lower().removeprefix("www.")).strip("_")
-    if not name[:1].isalpha():
-        name = f"site_{name}"  # an IP address
+    if name is not None and not SITE_NAME.fullmatch(name):
+        raise ProfileError(
+            f"site name {name!r}: use lower-case letters, digits and '_', starting with a letter"
+        )
+    if name is None:
+        name = re.sub(r"[^a-z0-9]+", "_", host.lower().removeprefix("www.")).strip("_")
+        if not name[:1].isalpha():
+            name = f"site_{name}"  # an IP address
     data = {
         "name": name,
-        "province": "",
-        "publisher": host,
+        "province": province,
+        "publisher": publisher or host,
         "platform": platform,
         "domains": [host],
         "start_urls": [start_url],
@@ -234,7 +250,7 @@ def _as_list(value: Any) -> list[Any]:
 
 def _check_selector(source: str, key: str, selector: str) -> None:
     try:
-        if selector.startswith(("/", "(")):
+        if is_xpath(selector):
             etree.XPath(selector)
         else:
             _css.css_to_xpath(selector)

@@ -85,6 +85,9 @@ class SiteProfile:
     path: str | None = None
     # "section.key" names the profile file itself set (the rest came from the platform preset).
     own_keys: frozenset[str] = frozenset()
+    # "article.key" names set by a template learned from the site's own pages (see
+    # extract/template.py), recorded as the "learned" origin of those fields.
+    learned_keys: frozenset[str] = frozenset()
 
     @property
     def month_first(self) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -47,9 +47,16 @@ class Entry:
 
 
 def html_entries(
-    page: Selector, base_url: str, rules: ListingRules, platform: Platform, *, month_first: bool
+    page: Selector,
+    base_url: str,
+    rules: ListingRules,
+    platform: Platform,
+    *,
+    month_first: bool,
+    discover: bool = False,
 ) -> list[Entry]:
-    """Entries of an HTML listing page: by profile selectors, else by generic discovery."""
+    """Entries of an HTML listing page: by profile selectors, else by generic discovery (also
+    when `discover` is set and the selectors, a preset's guess, find nothing)."""
     entries = select(page, rules.item) if rules.item else []
     found: list[Entry] = []
     if entries:
@@ -58,20 +65,20 @@ def html_entries(
             href = entry_links.attrib.get("href") if entry_links else None
             if href:
                 hint = _entry_hint(entry, rules.item_date, month_first)
-                found.append(Entry(urljoin(base_url, href), hint))
+                title = clean_text(entry_links[0].xpath("string()").get())
+                found.append(Entry(urljoin(base_url, href), replace(hint, title=title or None)))
         return found
-    links: list[Selector] = (
-        list(select(page, rules.article_links))
-        if rules.article_links
-        else _generic_links(page, base_url, platform)
-    )
+    links: list[Selector] = list(select(page, rules.article_links)) if rules.article_links else []
+    if not links and (discover or not rules.article_links):
+        links = _generic_links(page, base_url, platform)
     for link in links:
         href = link.attrib.get("href")
         if href:
             # The entry's date is usually printed next to its link: "Title (19/01/2022)".
             parent = link.xpath("..")
             hint = _entry_hint(parent[0] if parent else link, (), month_first)
-            found.append(Entry(urljoin(base_url, href), hint))
+            title = clean_text(link.xpath("string()").get()) or clean_text(link.attrib.get("title"))
+            found.append(Entry(urljoin(base_url, href), replace(hint, title=title or None)))
     return found
 
 

@@ -1,7 +1,11 @@
 """The profile-driven news spider: listing pages -> article pages -> Article items.
 
-Links are canonicalised by the platform's rules before they are requested, so a print view or a
-case variant of an article is never fetched twice; the variants are kept as alias URLs.
+Every link is identified by the platform's canonical form before it is requested, so a print
+view or a case variant of an article is never fetched twice; the variants are kept as alias URLs.
+The canonical form is an identity key, not an address: a request always goes to a URL some page
+printed (the first form met), because old servers answer 404 to spellings they never link.
+Links found only in related lists wait until the listing walk is done, so that the listing's
+own form of a URL wins when the listing links the article too.
 """
 
 from __future__ import annotations
@@ -16,20 +20,26 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 
 from dostcrawler.capture.middleware import WARC_META_KEY
 from dostcrawler.extract.article import ListingHint
+from dostcrawler.extract.dates import parse_date
+from dostcrawler.extract.template import Template
 from dostcrawler.extract.urls import attachment_media_type, same_site
 from dostcrawler.items import Article, AttachmentFile
 from dostcrawler.platforms import PLATFORMS, detect_platform
 from dostcrawler.profiles import SiteProfile, generic_profile, load_profile_file
 from dostcrawler.records import article_from_page
 from dostcrawler.spiders import listings
+from dostcrawler.spiders.learning import HeldPage, TemplateLearner, apply_template
 from dostcrawler.storage.db import Archive
 from dostcrawler.tls import tls_settings
 
 logger = logging.getLogger(__name__)
+FLUSH_URL = "data:,"
 
 
 class NewsSpider(scrapy.Spider):
@@ -47,6 +57,7 @@ class NewsSpider(scrapy.Spider):
         max_articles: int | str | None = None,
         mode: str = "incremental",
         since: str | None = None,
+        learned_path: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -59,6 +70,11 @@ class NewsSpider(scrapy.Spider):
         if not hasattr(self, "profile"):
             raise ValueError("NewsSpider needs -a profile=FILE or -a start_url=URL")
         self.platform = PLATFORMS[self.profile.platform]
+        # A site with no article selectors of its own learns its template from its pages.
+        own_rules = any(key.startswith("article.") for key in self.profile.own_keys)
+        self.learner = (
+            None if own_rules or self.profile.platform != "generic" else TemplateLearner()
+        )
         self.real_domains = self.profile.domains
         self.origin = origin.rstrip("/") if origin else None
         if self.origin:
@@ -69,6 +85,7 @@ class NewsSpider(scrapy.Spider):
             raise ValueError(f"mode must be 'incremental' or 'full', not {mode!r}")
         self.run_mode = mode
         self.since = since
+        self.learned_path = learned_path
         # Filled from the archive when the crawler opens (incremental mode).
         self.known_ids: frozenset[str] = frozenset()
         self.known_attachments: set[str] = set()
@@ -80,12 +97,43 @@ class NewsSpider(scrapy.Spider):
         self.listing_urls: dict[str, str] = {}
         # Alias URL -> article id, for aliases only a page reveals (platform.alias_links).
         self.revealed_aliases: dict[str, str] = {}
+        # Article id -> the first form of its URL met in a related list, requested once the
+        # listing walk is over (see on_idle).
+        self.related_links: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.load_archive_state(crawler.settings.get("DOSTCRAWLER_DB_PATH"))
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        if spider.learned_path and spider.learner is not None:
+            crawler.signals.connect(spider.save_learned, signal=signals.spider_closed)
         return spider
+
+    def save_learned(self) -> None:
+        """Leave the templates this crawl learned where `dostcrawler learn` reads them."""
+        from dostcrawler.learn import save_learned
+
+        assert self.learned_path and self.learner is not None
+        save_learned(self.learned_path, self.profile, self.learner.templates)
+
+    def on_idle(self) -> None:
+        """The listing walk is over: request the articles met only in related lists; then
+        extract the article pages still held for template learning."""
+        waiting, self.related_links = self.related_links, {}
+        requests = [
+            request
+            for url in waiting.values()
+            for request in self._article_request(url, None, ListingHint())
+        ]
+        if not requests and self.learner is not None and self.learner.waiting:
+            # A spider hands items to the engine only from a callback: an empty data: URL
+            # (never sent anywhere, never captured) gives it one.
+            requests = [scrapy.Request(FLUSH_URL, callback=self.flush_held_pages, dont_filter=True)]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     def load_archive_state(self, db_path: str | None) -> None:
         """What the archive already holds. Attachments are never downloaded twice (they are
@@ -135,6 +183,8 @@ class NewsSpider(scrapy.Spider):
             rules,
             self.platform,
             month_first=self.profile.month_first,
+            # A detected preset's selectors are a guess about this site; a profile's are not.
+            discover="listing.article_links" not in self.profile.own_keys,
         )
         fresh = yield from self._article_requests(entries, response.url)
         if not self._keep_paging(entries, fresh, response.url):
@@ -246,14 +296,14 @@ class NewsSpider(scrapy.Spider):
     # Article pages ----------------------------------------------------------------------------
 
     def _note_alias(self, url: str) -> tuple[str, str] | None:
-        """Record a link's alias form; (article id, canonical URL), or None off the site."""
-        url, canonical, article_id = self._identify(url)
+        """Record a printed form of an article's URL; (article id, the form as printed), or
+        None off the site. Every form is kept: the store subtracts the one the record uses."""
+        url, _, article_id = self._identify(url)
         if not self._in_scope(url) or attachment_media_type(url):
             return None
         article_id = self.revealed_aliases.get(url, article_id)
-        if url != canonical or url in self.revealed_aliases:
-            self.url_aliases[article_id].add(url)
-        return article_id, canonical
+        self.url_aliases[article_id].add(url)
+        return article_id, url
 
     def _article_request(
         self, url: str, listing_url: str | None, hint: ListingHint
@@ -261,7 +311,7 @@ class NewsSpider(scrapy.Spider):
         noted = self._note_alias(url)
         if noted is None:
             return
-        article_id, canonical = noted
+        article_id, printed = noted
         if listing_url:
             self.listing_urls.setdefault(article_id, listing_url)
         if article_id in self.requested:
@@ -274,7 +324,7 @@ class NewsSpider(scrapy.Spider):
             return
         self.requested.add(article_id)
         yield scrapy.Request(
-            canonical,
+            printed,
             callback=self.parse_article,
             cb_kwargs={"article_id": article_id, "hint": hint},
         )
@@ -294,17 +344,11 @@ class NewsSpider(scrapy.Spider):
         self._count("pages/article")
         if self._detecting:
             self._adopt_detected_platform(response)
-        try:
-            article = self._build_article(
-                response, article_id, self.listing_urls.get(article_id), hint
-            )
-        except Exception as exc:  # one broken page must never stop an archival crawl
-            self._count("errors/parse")
-            logger.error("cannot parse %s: %s: %s", response.url, type(exc).__name__, exc)
+        if self.learner is None:
+            yield from self._extract(HeldPage(response, article_id, hint), None)
         else:
-            yield article
-            yield from self._attachment_requests(article)
-            article_id = article.id or article_id
+            for page, template in self.learner.place(HeldPage(response, article_id, hint)):
+                yield from self._extract(page, template)
         for href in self.platform.alias_links(response.url, response.text):
             alias = urldefrag(self._local(response.urljoin(href)))[0]
             if alias != response.url and same_site(alias, tuple(self.allowed_domains)):
@@ -316,10 +360,34 @@ class NewsSpider(scrapy.Spider):
             if self.platform.is_article_url(url):
                 # Related lists also serve as discovery, except under --since: their entries
                 # carry no date to judge, and they lead back into the older archive.
-                if self.since:
-                    self._note_alias(url)
-                else:
-                    yield from self._article_request(url, None, ListingHint())
+                noted = self._note_alias(url)
+                if noted and not self.since and noted[0] not in self.requested:
+                    self.related_links.setdefault(*noted)
+
+    def flush_held_pages(self, response: Response) -> Iterator[Article | scrapy.Request]:
+        """The crawl ran dry: extract the pages still waiting for a template."""
+        assert self.learner is not None
+        self._count("pages/internal")
+        for page, template in self.learner.flush():
+            yield from self._extract(page, template)
+
+    def _extract(
+        self, page: HeldPage, template: Template | None
+    ) -> Iterator[Article | scrapy.Request]:
+        """The article of one page (with the site's learned template, if any) and its documents."""
+        response, article_id = page.response, page.article_id
+        try:
+            article = self._build_article(
+                response, article_id, self.listing_urls.get(article_id), page.hint, template
+            )
+        except Exception as exc:  # one broken page must never stop an archival crawl
+            self._count("errors/parse")
+            logger.error("cannot parse %s: %s: %s", response.url, type(exc).__name__, exc)
+            return
+        if article.extractor.get("low_confidence"):
+            self._count("articles/low_confidence")
+        yield article
+        yield from self._attachment_requests(article)
 
     def _attachment_requests(self, article: Article) -> Iterator[scrapy.Request]:
         """Download the article's documents (many notices are only a signed PDF)."""
@@ -354,15 +422,25 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _build_article(
-        self, response: TextResponse, article_id: str, listing_url: str | None, hint: ListingHint
+        self,
+        response: TextResponse,
+        article_id: str,
+        listing_url: str | None,
+        hint: ListingHint,
+        template: Template | None,
     ) -> Article:
+        profile = apply_template(self.profile, template) if template else self.profile
+        if hint.date and profile.month_first != self.profile.month_first:
+            # The listing was read before the pages showed the site's date order.
+            hint = replace(hint, date=parse_date(hint.date.raw, month_first=profile.month_first))
         article = article_from_page(
             response.text,
             response.url,
-            profile=self.profile,
+            profile=profile,
             listing_url=listing_url,
             hint=hint,
             http_status=response.status,
+            template_days=template.constant_days if template else frozenset(),
         )
         if article.id != article_id:
             # A redirect, or generic mode recognising the platform only on this page: the

@@ -35,7 +35,9 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         value for key, value in stats.items() if key.startswith("downloader/exception_type_count/")
     )
     return {
-        "pages": int(stats.get("downloader/response_count", 0)),
+        # The spider's own data: requests (see NewsSpider.on_idle) are not pages of the site.
+        "pages": int(stats.get("downloader/response_count", 0))
+        - int(stats.get("dostcrawler/pages/internal", 0)),
         "articles_new": int(stats.get("dostcrawler/articles/new", 0)),
         "articles_updated": int(stats.get("dostcrawler/articles/updated", 0)),
         "articles_unchanged": int(stats.get("dostcrawler/articles/unchanged", 0)),
