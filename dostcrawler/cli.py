@@ -256,7 +256,8 @@ def crawl(
         click.echo(
             f"{result.site}: {result.status}; articles new {result.stat('articles/new')}, "
             f"updated {result.stat('articles/updated')}, "
-            f"unchanged {result.stat('articles/unchanged')}; "
+            f"unchanged {result.stat('articles/unchanged')}, "
+            f"low confidence {result.stat('articles/low_confidence')}; "
             f"pages {result.stat('pages/listing') + result.stat('pages/article')}; "
             f"JSONL {result.jsonl_path}",
             err=True,
@@ -417,12 +418,19 @@ def stats(db_path: str) -> None:
         rows = archive.site_stats()
     finally:
         archive.close()
-    click.echo(f"{'site':<16} {'articles':>8}  {'first':<25} {'last':<25} last crawl")
+    click.echo(
+        f"{'site':<16} {'articles':>8} {'low conf.':>9}  {'first':<25} {'last':<25} last crawl"
+    )
     for row in rows:
         click.echo(
-            f"{row['site']:<16} {row['articles']:>8}  {row['first_published'] or '-':<25} "
-            f"{row['last_published'] or '-':<25} "
+            f"{row['site']:<16} {row['articles']:>8} {row['low_confidence']:>9}  "
+            f"{row['first_published'] or '-':<25} {row['last_published'] or '-':<25} "
             f"{row['last_crawl'] or '-'} ({row['last_status'] or '-'})"
+        )
+    if any(row["low_confidence"] for row in rows):
+        click.echo(
+            f'low-confidence articles: sqlite-utils {db_path} "{Archive.LOW_CONFIDENCE_QUERY}"',
+            err=True,
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,12 @@ def save_learned(path: str | Path, profile: SiteProfile, templates: list[Templat
     data = {
         "platform": profile.platform,
         "templates": [
-            {**asdict(t), "constant_days": sorted(t.constant_days), "remove": list(t.remove)}
+            {
+                **asdict(t),
+                "constant_days": sorted(t.constant_days),
+                "remove": list(t.remove),
+                "texts": sorted(t.texts),
+            }
             for t in templates
         ],
     }
@@ -53,6 +58,7 @@ def load_learned(path: str | Path) -> tuple[str, list[Template]]:
             constant_days=frozenset(t["constant_days"]),
             title_affix=t["title_affix"],
             date_order=t["date_order"],
+            texts=frozenset(t["texts"]),
         )
         for t in data["templates"]
     ]
@@ -69,7 +75,7 @@ def learn_site(
 ) -> LearnedSite:
     """Crawl up to `articles` article pages of the site and return what was learned."""
     from dostcrawler.crawl import run_crawls
-    from dostcrawler.profiles import generic_profile
+    from dostcrawler.profiles import with_preset
 
     with tempfile.TemporaryDirectory(prefix="dostcrawler-learn-") as tmp:
         learned_path = Path(tmp) / "learned.json"
@@ -89,8 +95,7 @@ def learn_site(
         if not learned_path.exists():
             return LearnedSite(profile, [])
         platform, templates = load_learned(learned_path)
-    detected = generic_profile(profile.start_urls[0], platform)
-    return LearnedSite(replace(profile, platform=platform, article=detected.article), templates)
+    return LearnedSite(with_preset(profile, platform), templates)
 
 
 def profile_toml(site: LearnedSite) -> str:

@@ -25,6 +25,7 @@ def article_from_page(
     http_status: int | None = None,
     fetched_at: datetime | None = None,
     template_days: frozenset[str] = frozenset(),
+    template_texts: frozenset[str] = frozenset(),
 ) -> Article:
     """The Article record of one fetched page (the same code path for crawls and `parse`).
 
@@ -35,7 +36,12 @@ def article_from_page(
     fetched_at = fetched_at or datetime.now(UTC)
     crawl_day = fetched_at.astimezone(VN_TZ).date().isoformat()
     extraction = extract_article(
-        html, url, profile=profile, hint=hint, reject_days=template_days | {crawl_day}
+        html,
+        url,
+        profile=profile,
+        hint=hint,
+        reject_days=template_days | {crawl_day},
+        template_texts=template_texts,
     )
     assessment = assess(
         {

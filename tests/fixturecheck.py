@@ -16,8 +16,19 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-REQUIRED = ("path", "alias_paths", "title", "published_at", "authors", "source", "lead",
-            "category", "attachments", "body", "must_not_contain")
+REQUIRED = (
+    "path",
+    "alias_paths",
+    "title",
+    "published_at",
+    "authors",
+    "source",
+    "lead",
+    "category",
+    "attachments",
+    "body",
+    "must_not_contain",
+)
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+07:00)?$")
 
 
@@ -77,8 +88,10 @@ def problems(folder: Path) -> list[str]:
                 found.append(f"{path}: {value[:40]!r} is not NFC or not trimmed")
         if article["published_at"] is not None and not DATE.match(article["published_at"]):
             found.append(f"{path}: published_at {article['published_at']!r} is not ISO")
-        text = _page_text((folder / route["file"]).read_bytes(), route.get(
-            "content_type", "text/html; charset=utf-8"))
+        text = _page_text(
+            (folder / route["file"]).read_bytes(),
+            route.get("content_type", "text/html; charset=utf-8"),
+        )
         if " ".join(article["title"].split()) not in text:
             found.append(f"{path}: title not found in the page text")
         for paragraph in (article["body"] or "").split("\n\n"):

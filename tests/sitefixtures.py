@@ -15,8 +15,11 @@ from dostcrawler.demo.server import load_routes
 
 SITES_DIR = Path(__file__).parent / "sites"
 BLIND_SITES_DIR = Path(__file__).parent / "blind_sites"
+DAY = re.compile(r"(?<![\d/])(\d{1,2})[/-](\d{1,2})[/-]((?:19|20)\d\d)(?!\d)")
 # Addresses a page prints: links, frames, canonical links, feed and sitemap locations.
-PRINTED = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']|<(?:loc|link)>\s*([^<\s]+)\s*</""", re.I)
+PRINTED = re.compile(
+    r"""(?:href|src)\s*=\s*["']([^"']+)["']|<(?:loc|link)>\s*([^<\s]+)\s*</""", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,24 @@ class FixtureSite:
                 continue
             page = (self.folder / route.file).read_bytes().decode("latin-1")
             for match in PRINTED.finditer(page):
-                url = urlsplit(urljoin(self.origin + route.path, html.unescape(match[1] or match[2])))
+                url = urlsplit(
+                    urljoin(self.origin + route.path, html.unescape(match[1] or match[2]))
+                )
                 if url.netloc in (host, ""):
                     found.add(url.path + (f"?{url.query}" if url.query else ""))
         return frozenset(found)
+
+    @cached_property
+    def days_on_every_page(self) -> frozenset[str]:
+        """Days (day first, as Vietnamese pages write them) printed on every article page that
+        are no article's date: the header's "today", a footer's date (a "Tin mới" sidebar
+        prints real dates of the newest articles on every page too). From the raw text."""
+        days = []
+        for article in self.articles:
+            page = self.page_bytes(article["path"]).decode("utf-8", "replace")
+            days.append({f"{y}-{int(m):02d}-{int(d):02d}" for d, m, y in DAY.findall(page)})
+        published = {str(a["published_at"])[:10] for a in self.articles}
+        return frozenset(set.intersection(*days) - published) if days else frozenset()
 
     def article_path(self, form: str) -> str:
         """The expected path of the article that `form` (its path or an alias) belongs to:

@@ -25,5 +25,7 @@ def test_generic_crawl_finds_exactly_the_articles(site: FixtureSite, tmp_path: P
     expected = {a["path"]: (a["title"], a["published_at"]) for a in site.articles}
     assert set(found) == set(expected) and len(rows) == len(expected)
     assert not {path for _, path in crawl.requests} - site.printed_paths
+    # A day the site prints on every page (a "today" banner) is no article's date.
+    assert not {str(date)[:10] for _, date in rows.values()} & site.days_on_every_page
     right = sum(found[path] == values for path, values in expected.items())
     assert right / len(expected) >= 0.9

@@ -84,9 +84,12 @@ def extract_article(
     profile: SiteProfile | None = None,
     hint: ListingHint | None = None,
     reject_days: frozenset[str] = frozenset(),
+    template_texts: frozenset[str] = frozenset(),
 ) -> Extraction:
     """All fields of one article page. A date whose day is in `reject_days` (the crawl day,
-    days the site prints on every page) is never taken as the publication date."""
+    days the site prints on every page) is never taken as the publication date, and a line in
+    `template_texts` (casefolded lines the site prints on most pages) is neither the title nor
+    body text: a page that is only template (a soft 404) has neither."""
     if profile is not None:
         from dostcrawler.platforms import PLATFORMS
 
@@ -98,7 +101,10 @@ def extract_article(
     out = Extraction()
 
     title_el = _extract_title(sel, root, layers, profile, out)
-    body_el = _extract_body(sel, root, layers, url, out)
+    if out.title and out.title.casefold() in template_texts:
+        out.title, title_el = None, None
+        out.fields.pop("title", None)
+    body_el = _extract_body(sel, root, layers, url, template_texts, out)
     _extract_date(sel, root, title_el, layers, url, hint, month_first, reject_days, out)
     _extract_lead_and_category(sel, layers, hint, out)
     _extract_credits(sel, url, layers, out)
@@ -166,7 +172,12 @@ def _extract_title(
 
 
 def _extract_body(
-    sel: Selector, root: lxml_html.HtmlElement, layers: _Layers, url: str, out: Extraction
+    sel: Selector,
+    root: lxml_html.HtmlElement,
+    layers: _Layers,
+    url: str,
+    template_texts: frozenset[str],
+    out: Extraction,
 ) -> lxml_html.HtmlElement | None:
     selectors, origin = layers.get("body")
     remove, _ = layers.get("remove")
@@ -189,8 +200,12 @@ def _extract_body(
         out.fields["authors"] = "body"
     if byline.source:
         out.fields["source"] = "body"
-    kept = [p for i, p in enumerate(paragraphs) if i not in byline.consumed]
-    kept_blocks = [b for i, b in enumerate(blocks) if i not in byline.consumed]
+    # Template lines go after the byline is read: a writer's name recurs on many pages.
+    dropped = byline.consumed | {
+        i for i, p in enumerate(paragraphs) if p.casefold() in template_texts
+    }
+    kept = [p for i, p in enumerate(paragraphs) if i not in dropped]
+    kept_blocks = [b for i, b in enumerate(blocks) if i not in dropped]
     out.body = "\n\n".join(kept) or None
     out.fields["body"] = origin
     out.attachments = bodies.attachments(kept_blocks, url)

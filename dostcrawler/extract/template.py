@@ -31,9 +31,14 @@ MIN_PAGES = 3
 TEMPLATE_SHARE = 0.6
 FIELD_SHARE = 0.6
 DATE_LINE_MAX_CHARS = 200
-# Class and id tokens with long digit runs (article ids, generated widget ids) differ from page
-# to page: they would keep the same element from aligning.
+# Ids with long digit runs (article ids, generated widget ids) differ from page to page, and
+# classes that mark a position or a state ("views-row-3", "views-row-odd", "first", "active")
+# differ between the entries of one list: either would keep alike elements from aligning.
+# ASP.NET's "ctl00_..." ids are stable.
 UNSTABLE_TOKEN = re.compile(r"\d{3,}")
+NUMBERED_CLASS = re.compile(
+    r"\d|(?:^|[-_])(?:first|last|odd|even|active|current|selected|hover|open)$", re.IGNORECASE
+)
 NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)\d\d(?!\d)")
 TITLE_SEPARATOR = re.compile(r"\s+[-|–—:»]\s+")
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "option", "select", "head", "title"})
@@ -70,6 +75,8 @@ class Template:
     title_affix: str | None = None
     # "dmy" or "mdy" when the site's numeric dates show which (a 25/08 cannot be month-first).
     date_order: str | None = None
+    # Casefolded lines printed on most pages: menus, banners, related-list headings, footers.
+    texts: frozenset[str] = frozenset()
 
     def fits(self, html: str) -> bool:
         """True when the page has this template's title and body elements."""
@@ -104,7 +111,7 @@ def learn_template(pages: list[SamplePage]) -> Template | None:
     if body:
         fields["body"] = body
         remove = _template_blocks(parsed, body.selector, template_texts)
-    return Template(len(pages), fields, remove, constant_days, affix, order)
+    return Template(len(pages), fields, remove, constant_days, affix, order, template_texts)
 
 
 # Alignment ------------------------------------------------------------------------------------
@@ -155,7 +162,7 @@ def _step(element: lxml_html.HtmlElement) -> str:
     classes = sorted(
         c for c in element.get("class", "").split() if re.fullmatch(r"[A-Za-z_][\w-]*", c)
     )
-    step += "".join(f".{c}" for c in classes if not UNSTABLE_TOKEN.search(c))
+    step += "".join(f".{c}" for c in classes if not NUMBERED_CLASS.search(c))
     return step
 
 
@@ -171,12 +178,17 @@ def _lines(parsed: _Parsed) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
 
 
 def _template_texts(parsed: list[_Parsed]) -> frozenset[str]:
-    """Texts printed on most pages (menus, banners, headings of related lists, footers)."""
+    """Texts printed on most pages (banners, headings of related lists, footers). Linked text
+    is not counted: the newest articles' titles are linked from every page's sidebar."""
     counts: Counter[str] = Counter()
     for page in parsed:
-        counts.update({text.casefold() for _, text in _lines(page)})
+        counts.update({text.casefold() for el, text in _lines(page) if not _in_link(el)})
     needed = _share(len(parsed), TEMPLATE_SHARE)
     return frozenset(text for text, n in counts.items() if n >= needed)
+
+
+def _in_link(element: lxml_html.HtmlElement) -> bool:
+    return element.tag == "a" or any(a.tag == "a" for a in element.iterancestors())
 
 
 def _share(pages: int, share: float) -> int:
@@ -325,7 +337,13 @@ def _innermost(element: lxml_html.HtmlElement, text: str) -> lxml_html.HtmlEleme
     """The deepest element that still holds all of `text` (the <h1>, not its wrapper)."""
     while True:
         inner = next(
-            (c for c in element if isinstance(c.tag, str) and clean_text(c.text_content()) == text),
+            (
+                c
+                for c in element
+                if isinstance(c.tag, str)
+                and c.tag != "a"  # <h1><a href=self>T</a></h1>: the heading is the node
+                and clean_text(c.text_content()) == text
+            ),
             None,
         )
         if inner is None:
@@ -334,13 +352,20 @@ def _innermost(element: lxml_html.HtmlElement, text: str) -> lxml_html.HtmlEleme
 
 
 def _heading_like(page: _Parsed) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
-    for element in page.root.iter():
-        if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
-            continue
-        if element.tag in ("body", "html"):
-            continue
+    """Elements that could hold the headline: not links, and not entries of a list (a path
+    that repeats on the page: "Tin mới" lists the article itself on its own page)."""
+    elements = [
+        el
+        for el in page.root.iter()
+        if isinstance(el.tag, str)
+        and el.tag not in SKIPPED_TAGS
+        and el.tag not in ("body", "html")
+        and not _in_link(el)
+    ]
+    repeats = Counter(page.path(el) for el in elements)
+    for element in elements:
         text = clean_text(element.text_content())
-        if 10 <= len(text) <= 400:
+        if 10 <= len(text) <= 400 and repeats[page.path(element)] == 1:
             yield element, text
 
 

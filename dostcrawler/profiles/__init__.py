@@ -9,6 +9,7 @@ from dostcrawler.profiles.loader import (
     load_profile_file,
     load_site,
     site_names,
+    with_preset,
 )
 from dostcrawler.profiles.model import ArticleRules, HttpRules, ListingRules, SiteProfile
 
@@ -23,4 +24,5 @@ __all__ = [
     "load_profile_file",
     "load_site",
     "site_names",
+    "with_preset",
 ]

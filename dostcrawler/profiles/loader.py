@@ -10,7 +10,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, fields, replace
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -38,6 +38,8 @@ SECTIONS: dict[str, type[Any]] = {
     "article": ArticleRules,
     "http": HttpRules,
 }
+# What says which site a profile is, as opposed to how its pages are read.
+IDENTITY_FIELDS = ("name", "province", "publisher", "domains", "start_urls", "path_prefixes")
 SITE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 # Lists that a profile extends instead of replacing: a site adds its own junk to the preset's.
 ADDITIVE_KEYS = {("article", "remove")}
@@ -117,6 +119,13 @@ def generic_profile(
         "start_urls": [start_url],
     }
     return build_profile(data, source=f"generic profile for {start_url}")
+
+
+def with_preset(profile: SiteProfile, platform: str) -> SiteProfile:
+    """The same site (its name, province, publisher, hosts and start URLs kept) on another
+    platform's preset: generic mode adopting the CMS its pages reveal."""
+    preset = generic_profile(profile.start_urls[0], platform)
+    return replace(preset, **{f: getattr(profile, f) for f in IDENTITY_FIELDS})
 
 
 def build_profile(data: dict[str, Any], *, source: str) -> SiteProfile:

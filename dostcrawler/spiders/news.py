@@ -31,7 +31,7 @@ from dostcrawler.extract.template import Template
 from dostcrawler.extract.urls import attachment_media_type, same_site
 from dostcrawler.items import Article, AttachmentFile
 from dostcrawler.platforms import PLATFORMS, detect_platform
-from dostcrawler.profiles import SiteProfile, generic_profile, load_profile_file
+from dostcrawler.profiles import SiteProfile, generic_profile, load_profile_file, with_preset
 from dostcrawler.records import article_from_page
 from dostcrawler.spiders import listings
 from dostcrawler.spiders.learning import HeldPage, TemplateLearner, apply_template
@@ -205,8 +205,7 @@ class NewsSpider(scrapy.Spider):
         platform = detect_platform(response.url, response.text)
         if platform.name != "generic":
             logger.info("%s looks like %s: using its preset", response.url, platform.name)
-            detected = generic_profile(self.profile.start_urls[0], platform.name)
-            self.profile = replace(detected, domains=self.profile.domains)
+            self.profile = with_preset(self.profile, platform.name)
             self.platform = platform
 
     def parse_feed(self, response: Response, page: int) -> Iterator[scrapy.Request]:
@@ -441,6 +440,7 @@ class NewsSpider(scrapy.Spider):
             hint=hint,
             http_status=response.status,
             template_days=template.constant_days if template else frozenset(),
+            template_texts=template.texts if template else frozenset(),
         )
         if article.id != article_id:
             # A redirect, or generic mode recognising the platform only on this page: the

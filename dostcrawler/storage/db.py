@@ -337,10 +337,19 @@ class Archive:
         cursor = self.db.execute(sql, [terms, limit])
         return [dict(zip(("id", "title", "published_at"), row, strict=True)) for row in cursor]
 
+    LOW_CONFIDENCE_QUERY = (
+        "select id, url, json_extract(extractor, '$.confidence') as confidence, "
+        "json_extract(extractor, '$.disagreements') as disagreements from articles "
+        "where json_extract(extractor, '$.low_confidence')"
+    )
+
     def site_stats(self) -> list[dict[str, Any]]:
-        """Per site: article count, date range, last crawl."""
+        """Per site: article count, low-confidence count, date range, last crawl."""
         sql = """
-            select a.site, count(*) as articles, min(a.published_at) as first_published,
+            select a.site, count(*) as articles,
+                   sum(coalesce(json_extract(a.extractor, '$.low_confidence'), 0))
+                       as low_confidence,
+                   min(a.published_at) as first_published,
                    max(a.published_at) as last_published,
                    (select max(c.started_at) from crawls c where c.site = a.site) as last_crawl,
                    (select c.status from crawls c where c.site = a.site

@@ -1,0 +1,155 @@
+"""Generic mode on sites nobody tuned it to: the blind fixture sites (tests/blind_sites), built
+from dost-platforms.md alone by people who never read the extraction code, have no profile.
+
+`crawl --start-url` (with template learning) must find every article, request nothing the site
+did not print, and get every field right; `learn` must write a profile that gets every field
+right; and no article may get a date that the site prints on every page."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dostcrawler.demo.server import serve_site
+from dostcrawler.parse import parse_saved_page
+from dostcrawler.profiles import load_profile_file
+from tests.accuracy import FIELDS, field_correct
+from tests.conftest import LocalCrawl, crawl_locally, run_cli
+from tests.sitefixtures import BLIND_SITES_DIR, FixtureSite, fixture_sites
+
+BLIND = fixture_sites(BLIND_SITES_DIR)
+FIELD_FLOOR = 0.98
+
+
+@pytest.fixture(scope="module")
+def blind_crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LocalCrawl]:
+    """Each blind site crawled once in generic mode, under the name --name gives it."""
+    crawls = {}
+    for site in BLIND:
+        workdir = tmp_path_factory.mktemp(f"blind-{site.name}")
+        start = site.origin + site.expected["start_path"]
+        crawls[site.name] = crawl_locally(
+            site.folder, workdir, "--start-url", start, "--name", site.name, "--no-warc"
+        )
+    return crawls
+
+
+def _records(site: FixtureSite, crawl: LocalCrawl) -> dict[str, dict[str, Any]]:
+    """Stored rows keyed by the expected path of their article."""
+    with sqlite3.connect(crawl.db) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = [dict(row) for row in conn.execute("select * from articles")]
+    for row in rows:
+        row["authors"] = json.loads(row["authors"])
+        row["extractor"] = json.loads(row["extractor"])
+    return {site.article_path(row["url"].removeprefix(crawl.origin)): row for row in rows}
+
+
+def test_generic_crawl_finds_every_article_under_its_name(
+    blind_crawls: dict[str, LocalCrawl],
+) -> None:
+    for site in BLIND:
+        records = _records(site, blind_crawls[site.name])
+        assert {a["path"] for a in site.articles} <= set(records), site.name
+        assert {r["site"] for r in records.values()} == {site.name}
+
+
+def test_generic_crawl_requests_only_what_the_site_printed(
+    blind_crawls: dict[str, LocalCrawl],
+) -> None:
+    for site in BLIND:
+        requested = {path for _, path in blind_crawls[site.name].requests}
+        assert not requested - site.printed_paths, site.name
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_generic_crawl_gets_each_field_right(
+    field: str, blind_crawls: dict[str, LocalCrawl]
+) -> None:
+    misses, total = [], 0
+    for site in BLIND:
+        records = _records(site, blind_crawls[site.name])
+        for article in site.articles:
+            total += 1
+            got = records.get(article["path"], {})
+            if not field_correct(field, got, article):
+                value = got.get(field, got.get("published_at"))
+                misses.append(f"{site.name}{article['path']}: {str(value)[:80]!r}")
+    assert 1 - len(misses) / total >= FIELD_FLOOR, "\n".join(misses)
+
+
+def test_confident_fields_are_right(blind_crawls: dict[str, LocalCrawl]) -> None:
+    """A wrong value with high confidence is the worst outcome: none of the title, date and
+    body values marked 0.85 or more is wrong."""
+    wrong = []
+    for site in BLIND:
+        records = _records(site, blind_crawls[site.name])
+        for article in site.articles:
+            got = records[article["path"]]
+            for field in ("title", "published_at", "body"):
+                sure = got["extractor"]["confidence"].get(field, 0) >= 0.85
+                if sure and not field_correct(field, got, article):
+                    wrong.append(f"{site.name}{article['path']} {field}")
+    assert not wrong
+
+
+@pytest.mark.parametrize("site", BLIND, ids=[s.name for s in BLIND])
+def test_no_article_gets_a_day_printed_on_every_page(
+    site: FixtureSite, blind_crawls: dict[str, LocalCrawl]
+) -> None:
+    everywhere = site.days_on_every_page
+    assert everywhere  # every blind site prints a "today" banner or a footer date
+    stored = {str(r["published_at"])[:10] for r in _records(site, blind_crawls[site.name]).values()}
+    assert not stored & everywhere
+
+
+@pytest.mark.parametrize("site", BLIND, ids=[s.name for s in BLIND])
+def test_learned_profile_gets_every_article_right(site: FixtureSite, tmp_path: Path) -> None:
+    """`learn` writes a TOML that `parse --profile` accepts as it is, with 100% on the site."""
+    output = tmp_path / f"{site.name}.toml"
+    with serve_site(site.folder) as server:
+        result = run_cli(
+            "learn",
+            "--start-url",
+            site.origin + site.expected["start_path"],
+            "--origin",
+            server.origin,
+            "--delay",
+            "0",
+            "--name",
+            site.name,
+            "-o",
+            str(output),
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    text = output.read_text("utf-8")
+    assert "verified = false" in text and "# title (template 1): confidence" in text
+    profile = load_profile_file(str(output))
+    assert profile.name == site.name
+    for article in site.articles:
+        record = parse_saved_page(
+            site.page_bytes(article["path"]), site.origin + article["path"], profile
+        )
+        assert [f for f in FIELDS if not field_correct(f, record, article)] == [], article["path"]
+
+
+def test_name_options_go_with_one_start_url(tmp_path: Path) -> None:
+    result = run_cli(
+        "crawl",
+        "--start-url",
+        "https://a.example.gov.vn/",
+        "--start-url",
+        "https://b.example.gov.vn/",
+        "--name",
+        "x",
+        "--db",
+        str(tmp_path / "a.sqlite"),
+    )
+    assert result.returncode == 2
+    assert "--name, --province and --publisher go with one --start-url" in result.stderr
+    bad = run_cli("crawl", "--start-url", "https://a.example.gov.vn/", "--name", "Bad Name")
+    assert bad.returncode == 1 and "site name 'Bad Name'" in bad.stderr
