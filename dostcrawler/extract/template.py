@@ -352,20 +352,17 @@ def _innermost(element: lxml_html.HtmlElement, text: str) -> lxml_html.HtmlEleme
 
 
 def _heading_like(page: _Parsed) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
-    """Elements that could hold the headline: not links, and not entries of a list (a path
-    that repeats on the page: "Tin mới" lists the article itself on its own page)."""
-    elements = [
-        el
-        for el in page.root.iter()
-        if isinstance(el.tag, str)
-        and el.tag not in SKIPPED_TAGS
-        and el.tag not in ("body", "html")
-        and not _in_link(el)
-    ]
-    repeats = Counter(page.path(el) for el in elements)
-    for element in elements:
+    """Elements that could hold the headline: not links, and not list entries ("Tin mới"
+    lists the article itself on its own page)."""
+    for element in page.root.iter():
+        if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
+            continue
+        if element.tag in ("body", "html", "li") or _in_link(element):
+            continue
+        if any(node.tag == "li" for node in element.iterancestors()):
+            continue
         text = clean_text(element.text_content())
-        if 10 <= len(text) <= 400 and repeats[page.path(element)] == 1:
+        if 10 <= len(text) <= 400:
             yield element, text
 
 
