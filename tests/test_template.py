@@ -83,7 +83,7 @@ def test_date_only_in_the_breadcrumb_is_learned() -> None:
 
 
 def test_learned_selectors_fit_every_page_of_the_site() -> None:
-    site = BLIND["sonla"]
+    site = BLIND["angiang"]
     template = _learned(site)
     assert all(template.fits(page.html) for page in _samples(site))
     assert not template.fits("<html><head><title>x</title></head><body><p>x</p></body></html>")
