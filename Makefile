@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-extract bench-crawl clean
+.PHONY: demo test lint bench bench-extract bench-crawl bench-blind clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,4 +31,7 @@ bench-extract: $(STAMP)
 bench-crawl: $(STAMP)
 	$(BIN)/python -m tests.bench_crawl
 
-bench: bench-extract bench-crawl
+bench-blind: $(STAMP)
+	$(BIN)/python -m tests.bench_blind
+
+bench: bench-extract bench-crawl bench-blind
