@@ -386,22 +386,51 @@ def export(db_path: str, site: str | None, since: str | None, output: str) -> No
 @db_option
 @export_dir_option
 @click.option("--site", help="Only this site.")
-def reextract(db_path: str, export_dir: str, site: str | None) -> None:
+@click.option(
+    "--profile",
+    "profile_file",
+    type=click.Path(dir_okay=False),
+    help="Extract with this profile instead of the one its crawl recorded (its site only).",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would change, per field; write nothing.")
+def reextract(
+    db_path: str, export_dir: str, site: str | None, profile_file: str | None, dry_run: bool
+) -> None:
     """Rebuild article rows from the WARC captures, with no network.
 
-    Run it after upgrading dostcrawler or editing a profile: changed articles get a new
-    version, unchanged ones stay as they are.
+    Each site is extracted with exactly the profile its crawl recorded (and the platform and
+    templates generic mode settled on), or with --profile FILE. Changed articles get a new
+    version; `site`, `id` and `url` never change.
 
     \b
     Example:
-        dostcrawler reextract --site vinhphuc
+        dostcrawler reextract --site vinhphuc --dry-run
+        dostcrawler reextract --profile mysite.toml
     """
+    from dostcrawler.reextract import ReextractError
     from dostcrawler.reextract import reextract as run_reextract
 
+    profile = _checked(load_profile_file, profile_file) if profile_file else None
     open_archive(db_path, must_exist=True).close()
-    outcomes = run_reextract(db_path, export_dir, site=site)
+    try:
+        report = run_reextract(db_path, export_dir, site=site, profile=profile, dry_run=dry_run)
+    except ReextractError as exc:
+        raise click.ClickException(str(exc)) from None
+    for name, described in sorted(report.recipes.items()):
+        click.echo(f"{name}: extracting with {described}", err=True)
+    outcomes = report.outcomes
     summary = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items())) or "nothing"
-    click.echo(f"re-extracted: {summary}", err=True)
+    click.echo(f"{'dry run, nothing written' if dry_run else 're-extracted'}: {summary}", err=True)
+    for name, count in sorted(report.changed_fields.items()):
+        click.echo(f"  {name}: {count} changed", err=True)
+        if dry_run:
+            for article_id, old, new in report.examples[name]:
+                click.echo(f"    {article_id}: {_short(old)} -> {_short(new)}", err=True)
+
+
+def _short(value: Any, width: int = 70) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @cli.command()

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dostcrawler.extract.template import LearnedField, Template
+from dostcrawler.extract.template import Template, template_data, template_from_data
 from dostcrawler.profiles.model import SiteProfile
 from dostcrawler.spiders.learning import apply_template
 
@@ -32,37 +32,14 @@ class LearnedSite:
 
 def save_learned(path: str | Path, profile: SiteProfile, templates: list[Template]) -> None:
     """Write what a crawl learned (called by the spider when it closes)."""
-    data = {
-        "platform": profile.platform,
-        "templates": [
-            {
-                **asdict(t),
-                "constant_days": sorted(t.constant_days),
-                "remove": list(t.remove),
-                "texts": sorted(t.texts),
-            }
-            for t in templates
-        ],
-    }
+    data = {"platform": profile.platform, "templates": [template_data(t) for t in templates]}
     Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def load_learned(path: str | Path) -> tuple[str, list[Template]]:
     """(the platform the crawl adopted, its templates), as save_learned wrote them."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    templates = [
-        Template(
-            pages=t["pages"],
-            fields={name: LearnedField(**f) for name, f in t["fields"].items()},
-            remove=tuple(t["remove"]),
-            constant_days=frozenset(t["constant_days"]),
-            title_affix=t["title_affix"],
-            date_order=t["date_order"],
-            texts=frozenset(t["texts"]),
-        )
-        for t in data["templates"]
-    ]
-    return str(data["platform"]), templates
+    return str(data["platform"]), [template_from_data(t) for t in data["templates"]]
 
 
 def learn_site(

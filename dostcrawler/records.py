@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from dostcrawler import __version__
 from dostcrawler.extract.article import ListingHint, extract_article
 from dostcrawler.extract.confidence import assess
-from dostcrawler.extract.dates import VN_TZ
+from dostcrawler.extract.dates import VN_TZ, parse_date
 from dostcrawler.items import Article
 from dostcrawler.platforms import PLATFORMS
 from dostcrawler.profiles import SiteProfile
@@ -85,5 +85,29 @@ def article_from_page(
             "confidence": assessment.confidence,
             "disagreements": assessment.disagreements,
             "low_confidence": assessment.low,
+            # What the listing said of the entry, kept so that `reextract` has the same witnesses.
+            "listing": _listing_witness(hint),
         },
+    )
+
+
+def _listing_witness(hint: ListingHint | None) -> dict[str, str | None] | None:
+    if hint is None or not (hint.title or hint.date or hint.category):
+        return None
+    return {
+        "title": hint.title,
+        "date": hint.date.raw if hint.date else None,
+        "category": hint.category,
+    }
+
+
+def listing_hint(witness: dict[str, str | None] | None, *, month_first: bool) -> ListingHint:
+    """The ListingHint a record's `extractor.listing` keeps (see _listing_witness)."""
+    if not witness:
+        return ListingHint()
+    raw = witness.get("date")
+    return ListingHint(
+        date=parse_date(raw, month_first=month_first) if raw else None,
+        title=witness.get("title"),
+        category=witness.get("category"),
     )

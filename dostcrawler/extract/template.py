@@ -16,7 +16,8 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from lxml import html as lxml_html
 
@@ -86,6 +87,30 @@ class Template:
             for name in ("title", "body")
             if name in self.fields
         )
+
+
+def template_data(template: Template) -> dict[str, Any]:
+    """The template as JSON-ready data (for `learn` and the crawls row that used it)."""
+    data = asdict(template)
+    data.update(
+        remove=list(template.remove),
+        constant_days=sorted(template.constant_days),
+        texts=sorted(template.texts),
+    )
+    return data
+
+
+def template_from_data(data: dict[str, Any]) -> Template:
+    """The template that `template_data` wrote."""
+    return Template(
+        pages=data["pages"],
+        fields={name: LearnedField(**f) for name, f in data["fields"].items()},
+        remove=tuple(data["remove"]),
+        constant_days=frozenset(data["constant_days"]),
+        title_affix=data["title_affix"],
+        date_order=data["date_order"],
+        texts=frozenset(data["texts"]),
+    )
 
 
 def learn_template(pages: list[SamplePage]) -> Template | None:

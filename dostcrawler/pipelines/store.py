@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
+from dostcrawler.extract.template import template_data
 from dostcrawler.items import Article, AttachmentFile
 from dostcrawler.pipelines.shared import Run, archive_for, begin_run, release_archive, run_for
 from dostcrawler.storage import lock
@@ -69,7 +70,9 @@ class StorePipeline:
         if first_holder:
             archive.close_stale_runs()
         archive.record_site(self.spider.profile)
-        self.crawl_id = archive.start_crawl(self.spider.profile.name, self.spider.run_mode)
+        self.crawl_id = archive.start_crawl(
+            self.spider.profile.name, self.spider.run_mode, self.spider.profile
+        )
         begin_run(self.crawler, Run(self.crawl_id, self.spider.profile.name, datetime.now(UTC)))
 
     def process_item(self, item: Any) -> Any:
@@ -111,11 +114,14 @@ class StorePipeline:
         if status == "finished" and not stats.get("dostcrawler/pages/listing"):
             # Not one listing page came back (site down, TLS refused, moved): the run failed.
             status = "failed"
+        learner = self.spider.learner
         archive_for(self.crawler).finish_crawl(
             self.crawl_id,
             status=status,
             stats=stats,
             jsonl_path=str(self.jsonl_path) if self.jsonl_path else None,
+            platform=self.spider.profile.platform,
+            templates=[template_data(t) for t in learner.templates] if learner else None,
         )
         release_archive(self.crawler)
         if self.locked:

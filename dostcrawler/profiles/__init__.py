@@ -8,6 +8,7 @@ from dostcrawler.profiles.loader import (
     generic_profile,
     load_profile_file,
     load_site,
+    profile_from_data,
     site_names,
     with_preset,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "generic_profile",
     "load_profile_file",
     "load_site",
+    "profile_from_data",
     "site_names",
     "with_preset",
 ]

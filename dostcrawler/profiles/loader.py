@@ -7,6 +7,7 @@ reading Python.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -145,7 +146,10 @@ def build_profile(data: dict[str, Any], *, source: str) -> SiteProfile:
             f"{source}: key 'platform': expected one of {', '.join(sorted(PLATFORMS))}, "
             f"got '{platform_name}'"
         )
-    values: dict[str, Any] = {"path": source}
+    values: dict[str, Any] = {
+        "path": source,
+        "source_data": json.dumps(data, ensure_ascii=False, sort_keys=True, default=str),
+    }
     values["own_keys"] = frozenset(
         f"{section}.{key}"
         for section in SECTIONS
@@ -169,6 +173,11 @@ def build_profile(data: dict[str, Any], *, source: str) -> SiteProfile:
             raise ProfileError(f"{source}: '{section}' must be a table ([{section}])")
         values[section] = _build_section(source, section, cls, preset.get(section, {}), table)
     return SiteProfile(**values)
+
+
+def profile_from_data(source_data: str, *, source: str) -> SiteProfile:
+    """The profile a crawl recorded (SiteProfile.source_data), built again."""
+    return build_profile(json.loads(source_data), source=source)
 
 
 def _top_level_fields() -> dict[str, tuple[Any, bool]]:

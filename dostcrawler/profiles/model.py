@@ -88,6 +88,9 @@ class SiteProfile:
     # "article.key" names set by a template learned from the site's own pages (see
     # extract/template.py), recorded as the "learned" origin of those fields.
     learned_keys: frozenset[str] = frozenset()
+    # The table the profile was built from, as JSON: a crawl records it so that `reextract`
+    # rebuilds exactly this profile, whatever becomes of the file.
+    source_data: str = field(default="", compare=False, repr=False)
 
     @property
     def month_first(self) -> bool:

@@ -6,6 +6,7 @@ re-run idempotent; a changed title or body becomes a new row in `article_version
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import unicodedata
@@ -26,6 +27,18 @@ from dostcrawler.storage.migrations import LIST_COLUMNS, migrations
 from dostcrawler.storage.runstats import summarize
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+# Besides the content hash (title, lead, body, authors), what a reader sees change: a corrected
+# date or source makes a new version too, never a silent rewrite of the row.
+VERSIONED_METADATA = ("published_at", "source", "category")
+
+
+def record_changed(existing: dict[str, Any], article: Article) -> bool:
+    """True when storing `article` over the `existing` row makes a new version."""
+    return existing["content_hash"] != article.content_hash or any(
+        existing[name] != getattr(article, name) for name in VERSIONED_METADATA
+    )
 
 
 class ArchiveError(RuntimeError):
@@ -64,18 +77,22 @@ class Archive:
 
     # Runs -----------------------------------------------------------------------------------
 
-    def start_crawl(self, site: str, mode: str) -> int:
-        """A new `crawls` row for a run that starts now; its id."""
+    def start_crawl(self, site: str, mode: str, profile: SiteProfile | None = None) -> int:
+        """A new `crawls` row for a run that starts now, with the profile it runs with; its id."""
+        row: dict[str, Any] = {
+            "site": site,
+            "mode": mode,
+            "started_at": utc_now(),
+            "status": "running",
+            "dostcrawler_version": __version__,
+        }
+        if profile is not None and profile.source_data:
+            row["profile"] = profile.source_data
+            row["profile_source"] = profile.path
+            row["profile_sha256"] = hashlib.sha256(profile.source_data.encode()).hexdigest()
+            row["platform"] = profile.platform
         table = self.db.table("crawls")
-        table.insert(
-            {
-                "site": site,
-                "mode": mode,
-                "started_at": utc_now(),
-                "status": "running",
-                "dostcrawler_version": __version__,
-            }
-        )
+        table.insert(row)
         return int(str(table.last_pk))
 
     def close_stale_runs(self) -> int:
@@ -88,9 +105,22 @@ class Archive:
         return int(cursor.rowcount)
 
     def finish_crawl(
-        self, crawl_id: int, *, status: str, stats: dict[str, Any], jsonl_path: str | None
+        self,
+        crawl_id: int,
+        *,
+        status: str,
+        stats: dict[str, Any],
+        jsonl_path: str | None,
+        platform: str | None = None,
+        templates: list[dict[str, Any]] | None = None,
     ) -> None:
-        """Close a run's row with its outcome, its headline numbers and the full stats."""
+        """Close a run's row with its outcome, its headline numbers and the full stats, and
+        what generic mode settled on (the platform it adopted, the templates it learned)."""
+        learned: dict[str, Any] = {}
+        if platform is not None:
+            learned["platform"] = platform
+        if templates is not None:
+            learned["templates"] = json.dumps(templates, ensure_ascii=False, sort_keys=True)
         summary = {
             key: json.dumps(value, sort_keys=True) if isinstance(value, dict) else value
             for key, value in summarize(stats).items()
@@ -103,6 +133,7 @@ class Archive:
                 "stats": json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
                 "jsonl_path": jsonl_path,
                 **summary,
+                **learned,
             },
         )
 
@@ -121,6 +152,20 @@ class Archive:
             },
             pk="name",
         )
+
+    def extraction_record(self, site: str) -> dict[str, Any] | None:
+        """The newest run of the site that recorded its profile: `profile` (JSON),
+        `profile_source`, `profile_sha256`, `platform` and `templates` (JSON or None)."""
+        rows = list(
+            self.db.table("crawls").rows_where(
+                "site = ? and profile is not null",
+                [site],
+                order_by="id desc",
+                limit=1,
+                select="id, profile, profile_source, profile_sha256, platform, templates",
+            )
+        )
+        return rows[0] if rows else None
 
     def last_run_status(self, site: str) -> str | None:
         """Status of the site's newest run ("finished", "failed", "shutdown", "running" if it
@@ -165,7 +210,7 @@ class Archive:
         else:
             record["first_seen_at"] = existing["first_seen_at"]
             record["alias_urls"] = sorted(set(existing["alias_urls"]) | set(article.alias_urls))
-            changed = existing["content_hash"] != article.content_hash
+            changed = record_changed(existing, article)
             record["version"] = existing["version"] + 1 if changed else existing["version"]
             outcome = "updated" if changed else "unchanged"
         with self.db.conn:

@@ -205,3 +205,11 @@ def m005_near_duplicates(db: Database) -> None:
     db.table("lsh_buckets").create_index(["band", "bucket"])
     db.table("lsh_buckets").create_index(["article_id"])
     db.table("articles").create_index(["duplicate_of"])
+
+
+@migrations()
+def m006_crawl_profile(db: Database) -> None:
+    """What each run extracted with, so that `reextract` uses exactly that: the profile as data
+    (with its file and a hash), the platform generic mode adopted and the templates it learned."""
+    for name in ("profile", "profile_source", "profile_sha256", "platform", "templates"):
+        db.table("crawls").add_column(name, str)
