@@ -234,7 +234,6 @@ def crawl(
         )
     if since:
         _check_date(since, "--since")
-    open_archive(db_path).close()
     try:
         results = run_crawls(
             profiles,
@@ -251,20 +250,34 @@ def crawl(
         )
     except ArchiveBusy as exc:
         raise click.ClickException(str(exc)) from None
-    failed = False
+    except ArchiveError as exc:  # opened only once the lock is held: never "database is locked"
+        raise click.ClickException(f"{exc}. Choose a writable path with --db.") from None
     for result in results:
-        click.echo(
-            f"{result.site}: {result.status}; articles new {result.stat('articles/new')}, "
-            f"updated {result.stat('articles/updated')}, "
-            f"unchanged {result.stat('articles/unchanged')}, "
-            f"low confidence {result.stat('articles/low_confidence')}; "
-            f"pages {result.stat('pages/listing') + result.stat('pages/article')}; "
-            f"JSONL {result.jsonl_path}",
-            err=True,
-        )
-        failed = failed or result.status != "finished"
-    if failed:
+        click.echo(crawl_summary(result), err=True)
+    statuses = {result.status for result in results}
+    if "shutdown" in statuses:
+        sys.exit(130)  # stopped by Ctrl-C (or SIGTERM), as a shell reports an interrupt
+    if statuses != {"finished"}:
         sys.exit(1)
+
+
+def crawl_summary(result: Any) -> str:
+    """One line per site: its status (and why, unless finished), what was stored, what was
+    skipped, and where the JSONL went."""
+    stat = result.stat
+    line = f"{result.site}: {result.status}"
+    if result.reason:
+        line += f" ({result.reason})"
+    line += (
+        f"; articles new {stat('articles/new')}, updated {stat('articles/updated')}, "
+        f"unchanged {stat('articles/unchanged')}, low confidence {stat('articles/low_confidence')}"
+    )
+    if known := stat("skipped/known_article"):
+        line += f", skipped as known {known}"
+    if capped := stat("skipped/max_articles"):
+        line += f"; {capped} more linked articles left for the next run (--max-articles)"
+    line += f"; pages {stat('pages/listing') + stat('pages/article')}"
+    return line + f"; JSONL {result.jsonl_path or '-'}"
 
 
 @cli.command()
@@ -376,10 +389,25 @@ def export(db_path: str, site: str | None, since: str | None, output: str) -> No
         _check_date(since, "--since")
     archive = open_archive(db_path, must_exist=True)
     try:
+        _check_site(archive, site)
         count = write_jsonl(archive.iter_articles(site=site, since=since), output)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
     finally:
         archive.close()
     click.echo(f"exported {count} articles", err=True)
+
+
+def _check_site(archive: Archive, site: str | None) -> None:
+    """--site names a site the archive holds articles of, or a one-line error listing them."""
+    if site is None:
+        return
+    known = [row["site"] for row in archive.site_stats() if row["articles"]]
+    if site not in known:
+        listed = ", ".join(known) or "none yet"
+        raise click.ClickException(
+            f"the archive {archive.path} holds no article of site '{site}' (sites: {listed})"
+        )
 
 
 @cli.command()
@@ -411,7 +439,11 @@ def reextract(
     from dostcrawler.reextract import reextract as run_reextract
 
     profile = _checked(load_profile_file, profile_file) if profile_file else None
-    open_archive(db_path, must_exist=True).close()
+    archive = open_archive(db_path, must_exist=True)
+    try:
+        _check_site(archive, site)
+    finally:
+        archive.close()
     try:
         report = run_reextract(db_path, export_dir, site=site, profile=profile, dry_run=dry_run)
     except ReextractError as exc:

@@ -27,6 +27,7 @@ class CrawlResult:
     status: str
     stats: dict[str, Any]
     jsonl_path: str | None
+    reason: str = ""
 
     def stat(self, key: str) -> int:
         """One dostcrawler counter, 0 when absent."""
@@ -122,6 +123,7 @@ def last_results(db_path: str | Path, sites: list[str]) -> list[CrawlResult]:
                         status=row["status"] or "unknown",
                         stats=json.loads(row["stats"] or "{}"),
                         jsonl_path=row["jsonl_path"],
+                        reason=row.get("status_reason") or "",
                     )
                 )
             else:

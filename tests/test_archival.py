@@ -103,7 +103,8 @@ def test_interrupted_crawl_rerun_equals_uninterrupted(tmp_path: Path, sig: signa
         while time.monotonic() < deadline and _count(interrupted) < 3:
             time.sleep(0.1)
         process.send_signal(sig)
-        process.wait(timeout=120)
+        code = process.wait(timeout=120)
+        assert code == (-signal.SIGKILL if sig == signal.SIGKILL else 130)
         stored = _count(interrupted)
         assert 3 <= stored < 13, "the signal must land in the middle of the crawl"
         result = _crawl(server.origin, interrupted)

@@ -124,6 +124,27 @@ def test_unwritable_db_path_is_one_line(tmp_path: Path) -> None:
     assert "cannot open the archive" in message and "--db" in message
 
 
+def test_a_db_path_in_a_missing_folder_is_refused_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such" / "archive.sqlite"
+    message = _one_line_error(*invoke("crawl", "vinhphuc", "--db", str(missing)))
+    assert message == (
+        f"Error: cannot open the archive {missing}: the folder {missing.parent} does not exist. "
+        "Choose a writable path with --db."
+    )
+    assert not (tmp_path / "no").exists()
+
+
+def test_export_of_a_site_the_archive_does_not_hold_is_an_error(tmp_path: Path) -> None:
+    from dostcrawler.storage.db import Archive
+
+    db = tmp_path / "archive.sqlite"
+    Archive(db).close()
+    message = _one_line_error(*invoke("export", "--db", str(db), "--site", "nosuchsite"))
+    assert message == (
+        f"Error: the archive {db} holds no article of site 'nosuchsite' (sites: none yet)"
+    )
+
+
 def test_parse_refuses_a_non_html_file() -> None:
     pdf = SITES_DIR / "vinhphuc/files/attachments/1045/KH-12-SKHCN.pdf"
     message = _one_line_error(*invoke("parse", str(pdf), "--url", SEED_URL, "--site", "vinhphuc"))

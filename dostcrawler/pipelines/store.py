@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from dostcrawler.items import Article, AttachmentFile
 from dostcrawler.pipelines.shared import Run, archive_for, begin_run, release_archive, run_for
 from dostcrawler.storage import lock
 from dostcrawler.storage.export import write_jsonl
+from dostcrawler.storage.runstats import covers_back_catalogue, run_outcome
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -79,15 +81,22 @@ class StorePipeline:
         """Upsert one article and count whether it was new, updated or unchanged; file an
         attachment under its content hash."""
         assert self.crawl_id is not None and self.crawler.stats is not None
-        if isinstance(item, AttachmentFile):
-            archive_for(self.crawler).store_attachment(item, self.export_dir / "files")
-            self.crawler.stats.inc_value("dostcrawler/attachments/stored")
-            return item
-        archive = archive_for(self.crawler)
-        outcome = archive.upsert_article(item, self.crawl_id)
-        self.crawler.stats.inc_value(f"dostcrawler/articles/{outcome}")
-        if mark_syndicated(archive, item):
-            self.crawler.stats.inc_value("dostcrawler/articles/near_duplicates")
+        stats, archive = self.crawler.stats, archive_for(self.crawler)
+        try:
+            if isinstance(item, AttachmentFile):
+                archive.store_attachment(item, self.export_dir / "files")
+                stats.inc_value("dostcrawler/attachments/stored")
+                return item
+            outcome = archive.upsert_article(item, self.crawl_id)
+            stats.inc_value(f"dostcrawler/articles/{outcome}")
+            if mark_syndicated(archive, item):
+                stats.inc_value("dostcrawler/articles/near_duplicates")
+        except (OSError, sqlite3.Error) as exc:
+            # A full disk or a read-only folder: counted, said once per item, and the run is
+            # not "finished" (runstats.run_outcome); the next run fetches the article again.
+            stats.inc_value("dostcrawler/errors/write")
+            what = "attachment" if isinstance(item, AttachmentFile) else "article"
+            logger.error("cannot store %s %s: %s", what, item.url, _os_error(exc))
         return item
 
     def close_spider(self) -> None:
@@ -101,23 +110,30 @@ class StorePipeline:
             archive.set_listing_url(article_id, listing_url)
         site = self.spider.profile.name
         stem = run_for(self.crawler).stem
-        self.jsonl_path = self.export_dir / "jsonl" / site / f"{stem}.jsonl"
-        count = write_jsonl(archive.iter_articles(crawl_id=self.crawl_id), self.jsonl_path)
-        logger.info("wrote %d articles to %s", count, self.jsonl_path)
+        target = self.export_dir / "jsonl" / site / f"{stem}.jsonl"
+        try:
+            count = write_jsonl(archive.iter_articles(crawl_id=self.crawl_id), target)
+        except OSError as exc:
+            self.crawler.stats.inc_value("dostcrawler/errors/export")
+            logger.error("cannot write %s: %s", target, _os_error(exc))
+            return
+        self.jsonl_path = target
+        logger.info("wrote %d articles to %s", count, target)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Close the run's row with the final stats."""
         if self.crawl_id is None:
             return
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
-        status = "finished" if reason == "finished" else reason
-        if status == "finished" and not stats.get("dostcrawler/pages/listing"):
-            # Not one listing page came back (site down, TLS refused, moved): the run failed.
-            status = "failed"
+        status, why = run_outcome(reason, stats)
+        if why:
+            logger.error("%s: %s: %s", self.spider.profile.name, status, why)
         learner = self.spider.learner
         archive_for(self.crawler).finish_crawl(
             self.crawl_id,
             status=status,
+            reason=why,
+            covers_catalogue=covers_back_catalogue(status, stats, since=self.spider.since),
             stats=stats,
             jsonl_path=str(self.jsonl_path) if self.jsonl_path else None,
             platform=self.spider.profile.platform,
@@ -127,3 +143,8 @@ class StorePipeline:
         if self.locked:
             lock.release(self.crawler.settings.get("DOSTCRAWLER_DB_PATH"))
             self.locked = False
+
+
+def _os_error(exc: BaseException) -> str:
+    """ "No space left on device" rather than "[Errno 28] No space left on device: '...'"."""
+    return getattr(exc, "strerror", None) or str(exc)

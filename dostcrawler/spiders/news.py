@@ -23,6 +23,7 @@ from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from dostcrawler.capture.middleware import WARC_META_KEY
 from dostcrawler.extract.article import ListingHint
@@ -34,6 +35,11 @@ from dostcrawler.platforms import PLATFORMS, detect_platform
 from dostcrawler.profiles import SiteProfile, generic_profile, load_profile_file, with_preset
 from dostcrawler.records import article_from_page
 from dostcrawler.spiders import listings
+from dostcrawler.spiders.failures import (
+    failure_reason,
+    failure_text,
+    quiet_network_tracebacks,
+)
 from dostcrawler.spiders.learning import HeldPage, TemplateLearner, apply_template
 from dostcrawler.storage.db import Archive
 from dostcrawler.tls import tls_settings
@@ -91,6 +97,8 @@ class NewsSpider(scrapy.Spider):
         self.known_attachments: set[str] = set()
         self.stop_at_known_pages = False
         self.requested: set[str] = set()
+        # Articles linked but not requested because of --max-articles.
+        self.left_for_later: set[str] = set()
         self.url_aliases: dict[str, set[str]] = defaultdict(set)
         # The listing page each article was found on, even when a related-article link on
         # another article page led to it first.
@@ -104,6 +112,7 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
+        quiet_network_tracebacks()
         spider.load_archive_state(crawler.settings.get("DOSTCRAWLER_DB_PATH"))
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         if spider.learned_path and spider.learner is not None:
@@ -138,8 +147,9 @@ class NewsSpider(scrapy.Spider):
     def load_archive_state(self, db_path: str | None) -> None:
         """What the archive already holds. Attachments are never downloaded twice (they are
         content-addressed). Incremental runs also skip known articles, and stop paginating at a
-        page of known articles, but only after a run that finished (so an interrupted run
-        resumes by walking every listing page again)."""
+        page of known articles, but only when the newest run left the archive holding the whole
+        back catalogue (so a run that was interrupted, failed in part, or was cut short by
+        --since or --max-articles is followed by one that walks every listing page)."""
         if not db_path or not Path(db_path).is_file():
             return
         archive = Archive(db_path)
@@ -147,8 +157,7 @@ class NewsSpider(scrapy.Spider):
             self.known_attachments = set(archive.attachment_urls(self.profile.name))
             if self.run_mode == "incremental":
                 self.known_ids = frozenset(archive.article_ids(self.profile.name))
-                finished = archive.last_run_status(self.profile.name) == "finished"
-                self.stop_at_known_pages = finished
+                self.stop_at_known_pages = archive.back_catalogue_covered(self.profile.name)
         finally:
             archive.close()
 
@@ -164,7 +173,9 @@ class NewsSpider(scrapy.Spider):
             "sitemap": self.parse_sitemap,
         }[rules.strategy]
         for url in self.profile.start_urls:
-            yield scrapy.Request(url, callback=callback, cb_kwargs={"page": 1})
+            yield scrapy.Request(
+                url, callback=callback, cb_kwargs={"page": 1}, errback=self.listing_failed
+            )
 
     # Listings -------------------------------------------------------------------------------
 
@@ -189,10 +200,17 @@ class NewsSpider(scrapy.Spider):
         fresh = yield from self._article_requests(entries, response.url)
         if not self._keep_paging(entries, fresh, response.url):
             return
+        next_pages = listings.html_next_pages(response.selector, response.url, rules, page)
+        if next_pages and page >= rules.max_pages:
+            self._count("listing/max_pages_reached")
+            logger.warning("%s: stopped at listing.max_pages = %d", response.url, rules.max_pages)
         if page < rules.max_pages:
-            for url in listings.html_next_pages(response.selector, response.url, rules, page):
+            for url in next_pages:
                 yield scrapy.Request(
-                    self._local(url), callback=self.parse_listing, cb_kwargs={"page": page + 1}
+                    self._local(url),
+                    callback=self.parse_listing,
+                    cb_kwargs={"page": page + 1},
+                    errback=self.listing_failed,
                 )
 
     @property
@@ -226,7 +244,10 @@ class NewsSpider(scrapy.Spider):
         yield from self._article_requests(entries, response.url)
         for url in children:
             yield scrapy.Request(
-                self._local(url), callback=self.parse_sitemap, cb_kwargs={"page": 1}
+                self._local(url),
+                callback=self.parse_sitemap,
+                cb_kwargs={"page": 1},
+                errback=self.listing_failed,
             )
 
     def _api_request(self, start: int) -> scrapy.Request:
@@ -237,6 +258,7 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_api,
             cb_kwargs={"start": start},
             dont_filter=True,
+            errback=self.listing_failed,
         )
 
     def parse_api(self, response: Response, start: int) -> Iterator[scrapy.Request]:
@@ -320,12 +342,16 @@ class NewsSpider(scrapy.Spider):
             self._count("skipped/known_article")
             return
         if self.max_articles is not None and len(self.requested) >= self.max_articles:
+            if article_id not in self.left_for_later:
+                self.left_for_later.add(article_id)
+                self._count("skipped/max_articles")
             return
         self.requested.add(article_id)
         yield scrapy.Request(
             printed,
             callback=self.parse_article,
             cb_kwargs={"article_id": article_id, "hint": hint},
+            errback=self.article_failed,
         )
 
     def parse_article(
@@ -456,6 +482,21 @@ class NewsSpider(scrapy.Spider):
         for image in article.images:
             image["url"] = self._local(str(image["url"]))
         return article
+
+    # Failures ---------------------------------------------------------------------------------
+
+    def listing_failed(self, failure: Failure) -> None:
+        """A listing page that never came back: the walk misses whatever it lists."""
+        self._count(f"failed/listing/{failure_reason(failure)}")
+        url = failure.request.url  # type: ignore[attr-defined]
+        logger.error("listing %s failed: %s", url, failure_text(failure))
+
+    def article_failed(self, failure: Failure) -> None:
+        """An article page that never came back (after retries): counted by reason, retried
+        by the next run (the article is not in the archive, so it is not known)."""
+        self._count(f"failed/article/{failure_reason(failure)}")
+        url = failure.request.url  # type: ignore[attr-defined]
+        logger.warning("article %s failed: %s", url, failure_text(failure))
 
     # Helpers ----------------------------------------------------------------------------------
 

@@ -45,6 +45,22 @@ class ArchiveError(RuntimeError):
     """The archive file cannot be opened or written."""
 
 
+def archive_folder(path: Path) -> None:
+    """Make the archive's folder if only it is missing (`exports/` on a first run); a path
+    deeper than that is a typo more often than a wish, so it is refused, never created."""
+    folder = path.parent
+    if folder.is_dir():
+        return
+    if not folder.parent.is_dir():
+        raise ArchiveError(f"cannot open the archive {path}: the folder {folder} does not exist")
+    try:
+        folder.mkdir()
+    except OSError as exc:
+        raise ArchiveError(
+            f"cannot open the archive {path}: cannot create the folder {folder} ({exc.strerror})"
+        ) from None
+
+
 def utc_now() -> str:
     """Now, UTC, ISO 8601 with a Z."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -61,8 +77,8 @@ class Archive:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        archive_folder(self.path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
             self.db = Database(conn)
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -111,6 +127,8 @@ class Archive:
         status: str,
         stats: dict[str, Any],
         jsonl_path: str | None,
+        reason: str = "",
+        covers_catalogue: bool = False,
         platform: str | None = None,
         templates: list[dict[str, Any]] | None = None,
     ) -> None:
@@ -130,6 +148,8 @@ class Archive:
             {
                 "finished_at": utc_now(),
                 "status": status,
+                "status_reason": reason or None,
+                "covers_catalogue": int(covers_catalogue),
                 "stats": json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
                 "jsonl_path": jsonl_path,
                 **summary,
@@ -167,13 +187,15 @@ class Archive:
         )
         return rows[0] if rows else None
 
-    def last_run_status(self, site: str) -> str | None:
-        """Status of the site's newest run ("finished", "failed", "shutdown", "running" if it
-        never closed), or None before the first run."""
+    def back_catalogue_covered(self, site: str) -> bool:
+        """True when the site's newest crawl left the archive holding everything the site
+        lists (see runstats.covers_back_catalogue); False before the first run."""
         row = self.db.execute(
-            "select status from crawls where site = ? order by id desc limit 1", [site]
+            "select covers_catalogue from crawls where site = ? and mode != 'reextract' "
+            "order by id desc limit 1",
+            [site],
         ).fetchone()
-        return str(row[0]) if row else None
+        return bool(row and row[0])
 
     # Articles -------------------------------------------------------------------------------
 
@@ -389,17 +411,25 @@ class Archive:
     )
 
     def site_stats(self) -> list[dict[str, Any]]:
-        """Per site: article count, low-confidence count, date range, last crawl."""
+        """Per site ever crawled (with or without articles): article count, low-confidence
+        count, date range, last crawl and its status."""
         sql = """
-            select a.site, count(*) as articles,
-                   sum(coalesce(json_extract(a.extractor, '$.low_confidence'), 0))
-                       as low_confidence,
-                   min(a.published_at) as first_published,
-                   max(a.published_at) as last_published,
-                   (select max(c.started_at) from crawls c where c.site = a.site) as last_crawl,
-                   (select c.status from crawls c where c.site = a.site
+            with known as (select site from crawls union select site from articles),
+            counts as (
+                select site, count(*) as articles,
+                       sum(coalesce(json_extract(extractor, '$.low_confidence'), 0))
+                           as low_confidence,
+                       min(published_at) as first_published,
+                       max(published_at) as last_published
+                from articles group by site
+            )
+            select k.site, coalesce(n.articles, 0) as articles,
+                   coalesce(n.low_confidence, 0) as low_confidence,
+                   n.first_published, n.last_published,
+                   (select max(c.started_at) from crawls c where c.site = k.site) as last_crawl,
+                   (select c.status from crawls c where c.site = k.site
                     order by c.id desc limit 1) as last_status
-            from articles a group by a.site order by a.site
+            from known k left join counts n on n.site = k.site order by k.site
         """
         cursor = self.db.execute(sql)
         names = [d[0] for d in cursor.description]

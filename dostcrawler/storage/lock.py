@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from dostcrawler.storage.db import archive_folder
+
 # Lock files this process holds, with how many holders each has.
 _held: dict[Path, tuple[IO[str], int]] = {}
 
@@ -30,7 +32,7 @@ def acquire(db_path: str | Path) -> bool:
         handle, count = _held[lock_path]
         _held[lock_path] = (handle, count + 1)
         return False
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    archive_folder(Path(db_path))
     handle = open(lock_path, "a+")  # noqa: SIM115 (kept open while the lock is held)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

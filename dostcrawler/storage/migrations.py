@@ -210,6 +210,11 @@ def m005_near_duplicates(db: Database) -> None:
 @migrations()
 def m006_crawl_profile(db: Database) -> None:
     """What each run extracted with, so that `reextract` uses exactly that: the profile as data
-    (with its file and a hash), the platform generic mode adopted and the templates it learned."""
+    (with its file and a hash), the platform generic mode adopted and the templates it learned.
+    Why a run did not finish cleanly, and whether it left the whole back catalogue archived
+    (runs before this migration that finished are taken to have)."""
     for name in ("profile", "profile_source", "profile_sha256", "platform", "templates"):
         db.table("crawls").add_column(name, str)
+    db.table("crawls").add_column("status_reason", str)
+    db.table("crawls").add_column("covers_catalogue", int)
+    db.execute("update crawls set covers_catalogue = (status = 'finished')")

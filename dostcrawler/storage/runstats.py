@@ -47,3 +47,63 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "bytes": int(stats.get("downloader/response_bytes", 0)),
         "duration_s": round(float(stats.get("elapsed_time_seconds", 0.0)), 3),
     }
+
+
+def failures(stats: dict[str, Any], kind: str) -> dict[str, int]:
+    """Failed requests of one kind ("listing", "article") by reason (see spiders/failures.py)."""
+    prefix = f"dostcrawler/failed/{kind}/"
+    return {k.removeprefix(prefix): int(v) for k, v in stats.items() if k.startswith(prefix)}
+
+
+def describe(counts: dict[str, int]) -> str:
+    """{"http_404": 3, "dns": 1} -> "3 × http_404, 1 × dns"."""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{count} × {reason}" for reason, count in ordered)
+
+
+def run_outcome(reason: str, stats: dict[str, Any]) -> tuple[str, str]:
+    """The run's status and, unless it is "finished", why, in one line.
+
+    finished: every page the walk met came back and every article found was stored.
+    incomplete: some were stored, but pages failed or articles could not be parsed or written.
+    failed: nothing came back, or nothing was stored and something went wrong.
+    Any other Scrapy close reason ("shutdown": Ctrl-C or a signal) is kept as it is."""
+    if reason != "finished":
+        return reason, "interrupted before the walk was over" if reason == "shutdown" else reason
+    listing, article = failures(stats, "listing"), failures(stats, "article")
+    if not stats.get("dostcrawler/pages/listing"):
+        detail = f": {describe(listing)}" if listing else ""
+        return "failed", f"no listing page came back{detail}"
+    problems = []
+    if listing:
+        problems.append(f"listing pages failed ({describe(listing)})")
+    if article:
+        problems.append(f"article pages failed ({describe(article)})")
+    for key, what in (("parse", "could not be parsed"), ("write", "could not be written")):
+        if count := int(stats.get(f"dostcrawler/errors/{key}", 0)):
+            problems.append(f"{count} articles {what}")
+    if stats.get("dostcrawler/errors/export"):
+        problems.append("the run's JSONL file could not be written")
+    stored = sum(
+        int(stats.get(f"dostcrawler/articles/{outcome}", 0))
+        for outcome in ("new", "updated", "unchanged")
+    )
+    seen = stored + int(stats.get("dostcrawler/skipped/known_article", 0))
+    if not problems:
+        if seen or stats.get("dostcrawler/skipped/older_than_since"):
+            return "finished", ""
+        return "failed", "the listing pages linked no article (check the start URL or selectors)"
+    return ("incomplete" if stored else "failed"), "; ".join(problems)
+
+
+def covers_back_catalogue(status: str, stats: dict[str, Any], *, since: str | None) -> bool:
+    """True when, after this run, the archive holds everything the site lists: the run
+    finished with no --since and nothing left unrequested (--max-articles, max_pages). Only
+    then may the next run stop at a page of known articles (NewsSpider.load_archive_state);
+    an incremental run that stopped so covers it too, as the run before it did."""
+    return (
+        status == "finished"
+        and not since
+        and not stats.get("dostcrawler/skipped/max_articles")
+        and not stats.get("dostcrawler/listing/max_pages_reached")
+    )

@@ -1,0 +1,128 @@
+"""A run says what it did: failures are counted by reason, named in one line, reflected in the
+run's status and exit code; a run cut short never hides the back catalogue from the next one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from dostcrawler.demo.server import serve_site
+from tests.conftest import run_cli
+from tests.sitefixtures import fixture_sites
+
+SITE = next(site for site in fixture_sites() if site.name == "vinhlong")
+ARTICLES = len(SITE.articles)
+
+
+def _crawl(origin: str, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    args = ["--origin", origin, "--db", str(db), "--export-dir", str(db.parent), "--delay", "0"]
+    return run_cli("crawl", "vinhlong", *args, "--no-attachments", *extra)
+
+
+def _without_articles(tmp_path: Path, paths: set[str]) -> Path:
+    """A copy of the site whose server answers 404 for these article pages (still linked)."""
+    folder = tmp_path / "site"
+    shutil.copytree(SITE.folder, folder)
+    routes_file = folder / "routes.json"
+    data = json.loads(routes_file.read_text(encoding="utf-8"))
+    data["routes"] = [r for r in data["routes"] if r["path"].split("?")[0] not in paths]
+    routes_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def _runs(db: Path) -> list[tuple[str, str | None, int]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "select status, status_reason, covers_catalogue from crawls order by id"
+        ).fetchall()
+
+
+def _stored(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("select count(*) from articles").fetchone()[0])
+
+
+def test_a_run_whose_every_article_404s_fails_and_says_why(tmp_path: Path) -> None:
+    folder = _without_articles(tmp_path, {a["path"] for a in SITE.articles})
+    db = tmp_path / "archive.sqlite"
+    with serve_site(folder) as server:
+        result = _crawl(server.origin, db)
+    assert result.returncode == 1
+    assert f"vinhlong: failed (article pages failed ({ARTICLES} × http_404))" in result.stderr
+    assert _runs(db) == [("failed", f"article pages failed ({ARTICLES} × http_404)", 0)]
+    assert "Traceback" not in result.stderr
+    shown = run_cli("stats", "--db", str(db))
+    assert shown.returncode == 0
+    assert "vinhlong" in shown.stdout and "(failed)" in shown.stdout
+
+
+def test_some_articles_failing_make_the_run_incomplete_and_the_next_walk_everything(
+    tmp_path: Path,
+) -> None:
+    missing = SITE.articles[-1]["path"]  # on the last listing page
+    db = tmp_path / "archive.sqlite"
+    with serve_site(_without_articles(tmp_path, {missing})) as server:
+        first = _crawl(server.origin, db)
+    assert first.returncode == 1
+    assert "vinhlong: incomplete (article pages failed (1 × http_404))" in first.stderr
+    assert _stored(db) == ARTICLES - 1
+    # The page is back: the next incremental run must reach it, not stop at known articles.
+    with serve_site(SITE.folder) as server:
+        second = _crawl(server.origin, db)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert _stored(db) == ARTICLES
+    assert [status for status, _, _ in _runs(db)] == ["incomplete", "finished"]
+
+
+def test_a_capped_run_leaves_the_rest_to_the_next_incremental_run(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with serve_site(SITE.folder) as server:
+        capped = _crawl(server.origin, db, "--max-articles", "3")
+        assert capped.returncode == 0, capped.stderr[-2000:]
+        assert f"{ARTICLES - 3} more linked articles left for the next run" in capped.stderr
+        assert _stored(db) == 3
+        rest = _crawl(server.origin, db)
+        assert rest.returncode == 0, rest.stderr[-2000:]
+        assert _stored(db) == ARTICLES
+        assert "skipped as known 3" in rest.stderr
+        # Now the archive holds everything: a third run may stop at the first known page.
+        third = _crawl(server.origin, db)
+    assert third.returncode == 0
+    assert [covers for _, _, covers in _runs(db)] == [0, 1, 1]
+    with sqlite3.connect(db) as conn:
+        stats = json.loads(conn.execute("select stats from crawls where id = 3").fetchone()[0])
+    assert stats["dostcrawler/listing/stopped_at_known_page"] == 1
+
+
+def test_an_unreachable_host_fails_in_one_line_without_a_traceback(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = tmp_path / "archive.sqlite"
+    result = _crawl(f"http://127.0.0.1:{port}", db)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "vinhlong: failed (no listing page came back: 1 × connection_refused)" in result.stderr
+
+
+def test_an_export_that_cannot_be_written_is_a_loud_failure(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "jsonl").write_text("not a folder")  # as unwritable as a full or read-only disk
+    with serve_site(SITE.folder) as server:
+        result = run_cli(
+            "crawl", "vinhlong", "--origin", server.origin, "--db", str(db),
+            "--export-dir", str(exports), "--delay", "0", "--no-warc",
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert f"cannot write {exports / 'jsonl' / 'vinhlong'}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "vinhlong: incomplete (the run's JSONL file could not be written)" in result.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select jsonl_path from crawls").fetchone() == (None,)
+    assert _stored(db) == ARTICLES  # the archive itself has every article
