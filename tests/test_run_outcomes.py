@@ -23,13 +23,16 @@ def _crawl(origin: str, db: Path, *extra: str) -> subprocess.CompletedProcess[st
     return run_cli("crawl", "vinhlong", *args, "--no-attachments", *extra)
 
 
-def _without_articles(tmp_path: Path, paths: set[str]) -> Path:
-    """A copy of the site whose server answers 404 for these article pages (still linked)."""
+def _site_copy(tmp_path: Path, statuses: dict[str, int]) -> Path:
+    """A copy of the site whose server answers these article pages (still linked) with the
+    given status and no page."""
     folder = tmp_path / "site"
     shutil.copytree(SITE.folder, folder)
     routes_file = folder / "routes.json"
     data = json.loads(routes_file.read_text(encoding="utf-8"))
-    data["routes"] = [r for r in data["routes"] if r["path"].split("?")[0] not in paths]
+    for route in data["routes"]:
+        if (status := statuses.get(route["path"].split("?")[0])) is not None:
+            route["status"], route["file"] = status, None
     routes_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return folder
 
@@ -47,7 +50,7 @@ def _stored(db: Path) -> int:
 
 
 def test_a_run_whose_every_article_404s_fails_and_says_why(tmp_path: Path) -> None:
-    folder = _without_articles(tmp_path, {a["path"] for a in SITE.articles})
+    folder = _site_copy(tmp_path, {a["path"]: 404 for a in SITE.articles})
     db = tmp_path / "archive.sqlite"
     with serve_site(folder) as server:
         result = _crawl(server.origin, db)
@@ -60,17 +63,27 @@ def test_a_run_whose_every_article_404s_fails_and_says_why(tmp_path: Path) -> No
     assert "vinhlong" in shown.stdout and "(failed)" in shown.stdout
 
 
-def test_some_articles_failing_make_the_run_incomplete_and_the_next_walk_everything(
+def test_a_dead_link_is_said_but_leaves_the_run_finished(tmp_path: Path) -> None:
+    missing = SITE.articles[-1]["path"]
+    db = tmp_path / "archive.sqlite"
+    with serve_site(_site_copy(tmp_path, {missing: 404})) as server:
+        result = _crawl(server.origin, db)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "vinhlong: finished (1 linked page is gone (404/410))" in result.stderr
+    assert _stored(db) == ARTICLES - 1
+
+
+def test_a_failing_server_makes_the_run_incomplete_and_the_next_walk_everything(
     tmp_path: Path,
 ) -> None:
     missing = SITE.articles[-1]["path"]  # on the last listing page
     db = tmp_path / "archive.sqlite"
-    with serve_site(_without_articles(tmp_path, {missing})) as server:
+    with serve_site(_site_copy(tmp_path, {missing: 503})) as server:
         first = _crawl(server.origin, db)
     assert first.returncode == 1
-    assert "vinhlong: incomplete (article pages failed (1 × http_404))" in first.stderr
+    assert "vinhlong: incomplete (article pages failed (1 × http_503))" in first.stderr
     assert _stored(db) == ARTICLES - 1
-    # The page is back: the next incremental run must reach it, not stop at known articles.
+    # The server is back: the next incremental run must reach the page, not stop at known ones.
     with serve_site(SITE.folder) as server:
         second = _crawl(server.origin, db)
     assert second.returncode == 0, second.stderr[-2000:]

@@ -28,6 +28,27 @@ def _article(**changes: object) -> Article:
     return NormalizePipeline().process_item(replace(article, **changes))  # type: ignore[arg-type]
 
 
+def test_m006_upgrades_an_archive_of_the_previous_schema(tmp_path: Path) -> None:
+    """Runs that finished before runs recorded their coverage are taken to have covered the
+    site (they were the ones incremental runs stopped after); nothing else changes."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from dostcrawler.storage.migrations import migrations
+
+    path = tmp_path / "old.sqlite"
+    old = Database(path)
+    migrations.apply(old, stop_before="m006_crawl_profile")
+    for status in ("finished", "failed"):
+        old.table("crawls").insert({"site": "vinhphuc", "mode": "incremental", "status": status})
+    old.close()
+    Archive(path).close()
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("select status, covers_catalogue, profile from crawls order by id")
+        assert rows.fetchall() == [("finished", 1, None), ("failed", 0, None)]
+
+
 def test_migrations_apply_once(tmp_path: Path) -> None:
     path = tmp_path / "a.sqlite"
     Archive(path).close()
@@ -40,6 +61,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
             "m003_attachments",
             "m004_crawl_summary",
             "m005_near_duplicates",
+            "m006_crawl_profile",
         ]
         assert archive.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     finally:

@@ -42,6 +42,7 @@ from dostcrawler.spiders.failures import (
 )
 from dostcrawler.spiders.learning import HeldPage, TemplateLearner, apply_template
 from dostcrawler.storage.db import Archive
+from dostcrawler.storage.runstats import DEAD_LINKS
 from dostcrawler.tls import tls_settings
 
 logger = logging.getLogger(__name__)
@@ -487,9 +488,11 @@ class NewsSpider(scrapy.Spider):
 
     def listing_failed(self, failure: Failure) -> None:
         """A listing page that never came back: the walk misses whatever it lists."""
-        self._count(f"failed/listing/{failure_reason(failure)}")
+        reason = failure_reason(failure)
+        self._count(f"failed/listing/{reason}")
         url = failure.request.url  # type: ignore[attr-defined]
-        logger.error("listing %s failed: %s", url, failure_text(failure))
+        level = logging.WARNING if reason in DEAD_LINKS else logging.ERROR
+        logger.log(level, "listing %s failed: %s", url, failure_text(failure))
 
     def article_failed(self, failure: Failure) -> None:
         """An article page that never came back (after retries): counted by reason, retried

@@ -49,6 +49,10 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# A page answering these is a dead link on the site, not a failed fetch.
+DEAD_LINKS = frozenset({"http_404", "http_410"})
+
+
 def failures(stats: dict[str, Any], kind: str) -> dict[str, int]:
     """Failed requests of one kind ("listing", "article") by reason (see spiders/failures.py)."""
     prefix = f"dostcrawler/failed/{kind}/"
@@ -62,38 +66,55 @@ def describe(counts: dict[str, int]) -> str:
 
 
 def run_outcome(reason: str, stats: dict[str, Any]) -> tuple[str, str]:
-    """The run's status and, unless it is "finished", why, in one line.
+    """The run's status and, unless it is a clean "finished", why, in one line.
 
-    finished: every page the walk met came back and every article found was stored.
-    incomplete: some were stored, but pages failed or articles could not be parsed or written.
-    failed: nothing came back, or nothing was stored and something went wrong.
-    Any other Scrapy close reason ("shutdown": Ctrl-C or a signal) is kept as it is."""
+    finished: every page the walk met came back and every article found was stored, except
+    dead links (a page answering 404 or 410): real sites link deleted articles and pages from
+    their sidebars, and that is the site's state, said but not an error. incomplete: some
+    articles were stored, but pages failed (5xx, timeouts, refused connections) or articles
+    could not be parsed, decoded or written. failed: nothing came back, or nothing was stored
+    and something went wrong (every article link dead included). Any other Scrapy close
+    reason ("shutdown": Ctrl-C or a signal) is kept as it is."""
     if reason != "finished":
         return reason, "interrupted before the walk was over" if reason == "shutdown" else reason
     listing, article = failures(stats, "listing"), failures(stats, "article")
     if not stats.get("dostcrawler/pages/listing"):
         detail = f": {describe(listing)}" if listing else ""
         return "failed", f"no listing page came back{detail}"
-    problems = []
-    if listing:
-        problems.append(f"listing pages failed ({describe(listing)})")
-    if article:
-        problems.append(f"article pages failed ({describe(article)})")
-    for key, what in (("parse", "could not be parsed"), ("write", "could not be written")):
-        if count := int(stats.get(f"dostcrawler/errors/{key}", 0)):
-            problems.append(f"{count} articles {what}")
-    if stats.get("dostcrawler/errors/export"):
-        problems.append("the run's JSONL file could not be written")
     stored = sum(
         int(stats.get(f"dostcrawler/articles/{outcome}", 0))
         for outcome in ("new", "updated", "unchanged")
     )
-    seen = stored + int(stats.get("dostcrawler/skipped/known_article", 0))
+    gone = _dead_links(listing) + _dead_links(article)
+    if not stats.get("dostcrawler/pages/article") and article:
+        gone = []  # not one article page came back: the addresses are wrong, not dead
+    problems = []
+    for kind, counts in (("listing", listing), ("article", article)):
+        broken = {k: v for k, v in counts.items() if not gone or k not in DEAD_LINKS}
+        if broken:
+            problems.append(f"{kind} pages failed ({describe(broken)})")
+    for key, what in (
+        ("parse", "could not be parsed"),
+        ("decode", "hold bytes that could not be decoded (flagged low confidence)"),
+        ("write", "could not be written"),
+    ):
+        if count := int(stats.get(f"dostcrawler/errors/{key}", 0)):
+            problems.append(f"{count} articles {what}")
+    if stats.get("dostcrawler/errors/export"):
+        problems.append("the run's JSONL file could not be written")
+    dead = ""
+    if count := sum(gone):
+        dead = f"{count} linked {'page is' if count == 1 else 'pages are'} gone (404/410)"
     if not problems:
+        seen = stored + int(stats.get("dostcrawler/skipped/known_article", 0))
         if seen or stats.get("dostcrawler/skipped/older_than_since"):
-            return "finished", ""
+            return "finished", dead
         return "failed", "the listing pages linked no article (check the start URL or selectors)"
-    return ("incomplete" if stored else "failed"), "; ".join(problems)
+    return ("incomplete" if stored else "failed"), "; ".join(p for p in (*problems, dead) if p)
+
+
+def _dead_links(counts: dict[str, int]) -> list[int]:
+    return [count for reason, count in counts.items() if reason in DEAD_LINKS]
 
 
 def covers_back_catalogue(status: str, stats: dict[str, Any], *, since: str | None) -> bool:
