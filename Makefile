@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-extract bench-crawl bench-blind clean
+.PHONY: demo test lint bench bench-extract bench-crawl bench-blind bench-zyte clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,4 +34,7 @@ bench-crawl: $(STAMP)
 bench-blind: $(STAMP)
 	$(BIN)/python -m tests.bench_blind
 
-bench: bench-extract bench-crawl bench-blind
+bench-zyte: $(STAMP)
+	$(BIN)/python -m tests.bench_zyte
+
+bench: bench-extract bench-crawl bench-blind bench-zyte

@@ -274,6 +274,8 @@ def crawl_summary(result: Any) -> str:
     )
     if known := stat("skipped/known_article"):
         line += f", skipped as known {known}"
+    if overruled := stat("charset/overruled"):
+        line += f"; charset overruled on {overruled} pages (see the log)"
     if capped := stat("skipped/max_articles"):
         line += f"; {capped} more linked articles left for the next run (--max-articles)"
     line += f"; pages {stat('pages/listing') + stat('pages/article')}"

@@ -1,28 +1,64 @@
-"""Charset fallback for undeclared Vietnamese pages.
+"""Which charset a page's bytes are really in.
 
-Pages are decoded with the charset the server or the page declares. When neither declares one
-and the bytes are not UTF-8, Scrapy guesses with charset-normalizer, whose guess on a short page
-can be any single-byte code page; an old Vietnamese site that declares nothing writes
-windows-1258, so for these sites that is the deterministic answer.
+Pages are decoded with the charset the server or the page declares, unless the bytes say the
+declaration is wrong. Two mistakes are common on old Vietnamese sites, and both used to be
+stored as garbage: windows-1258 bytes served as UTF-8 (a server default, or a template's
+`<meta charset=utf-8>` pasted over legacy content), and UTF-8 bytes served as ISO-8859-1 (an
+old server default). The bytes settle it: text in a single-byte charset is almost never valid
+UTF-8 with multi-byte sequences, and UTF-8 text is valid UTF-8. A page that declares nothing
+and is not UTF-8 is windows-1258, the legacy Vietnamese code page (Scrapy's own guess on a
+short page can be any single-byte code page).
 """
 
 from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
 
 from scrapy.http import HtmlResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 FALLBACK = "cp1258"
+# A page declared UTF-8 with this many valid multi-byte characters per invalid byte is UTF-8
+# with a few broken bytes (a truncated string in a template), not a mis-declared page.
+UTF8_MAJORITY = 10
+_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+_CHARSET_PARAM = re.compile(r"charset=[\"']?([^\"';\s]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CharsetChoice:
+    """The encoding to decode with (None: the declared one, or Scrapy's own choice) and, when
+    a declaration was overruled, why, in words for the log."""
+
+    encoding: str | None = None
+    overruled: str | None = None
+
+
+def choose_charset(content_type: str | None, body: bytes) -> CharsetChoice:
+    """How to decode an HTML body served with this Content-Type."""
+    header = _known(http_content_type_encoding(content_type))
+    meta = _known(html_body_declared_encoding(body))
+    declared = header or meta
+    valid_utf8, multibyte, invalid = _utf8_shape(body)
+    if declared is None:
+        return CharsetChoice(None if valid_utf8 else FALLBACK)
+    if declared == "utf-8":
+        if valid_utf8 or multibyte >= UTF8_MAJORITY * invalid:
+            return CharsetChoice()
+        other = meta if meta and meta != "utf-8" else FALLBACK
+        where = "the server" if header == "utf-8" else "the page"
+        return CharsetChoice(other, f"{where} declares utf-8, but the bytes are not UTF-8")
+    if valid_utf8 and multibyte:
+        label = _label(content_type) if header else None
+        return CharsetChoice("utf-8", f"declared {label or declared}, but the bytes are UTF-8")
+    return CharsetChoice()
 
 
 def undeclared_fallback(content_type: str | None, body: bytes) -> str | None:
-    """ "cp1258" for an undeclared, non-UTF-8 HTML body; None when Scrapy's choice is right."""
-    if http_content_type_encoding(content_type) or html_body_declared_encoding(body):
-        return None
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return FALLBACK
-    return None
+    """The encoding to force on Scrapy's response, or None when its choice is right."""
+    return choose_charset(content_type, body).encoding
 
 
 def html_text(url: str, body: bytes, content_type: str | None = None) -> str:
@@ -30,3 +66,31 @@ def html_text(url: str, body: bytes, content_type: str | None = None) -> str:
     headers = {"Content-Type": content_type} if content_type else None
     encoding = undeclared_fallback(content_type, body)
     return str(HtmlResponse(url=url, body=body, headers=headers, encoding=encoding).text)
+
+
+def _known(name: str | None) -> str | None:
+    """A charset name in Python's spelling ("utf-8", "cp1258"), None if absent or unknown."""
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _label(content_type: str | None) -> str | None:
+    """The charset as the header spells it ("ISO-8859-1"; w3lib reads it as cp1252)."""
+    found = _CHARSET_PARAM.search(content_type or "")
+    return found.group(1) if found else None
+
+
+def _utf8_shape(body: bytes) -> tuple[bool, int, int]:
+    """(valid UTF-8?, multi-byte sequences, invalid bytes)."""
+    try:
+        body.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    multibyte = len(_MULTIBYTE.findall(body))
+    invalid = 0 if valid else body.decode("utf-8", errors="replace").count("\ufffd")
+    return valid, multibyte, invalid

@@ -55,6 +55,17 @@ def article_from_page(
         listing_title=hint.title if hint else None,
         listing_day=hint.date.value[:10] if hint and hint.date else None,
     )
+    confidence, low = assessment.confidence, assessment.low
+    # U+FFFD: bytes that no charset decoded. The text is stored as it is, never silently.
+    undecodable = sum(
+        (value or "").count("\ufffd") for value in (extraction.title, extraction.body)
+    )
+    if undecodable:
+        confidence = {
+            name: min(score, 0.3) if name in ("title", "body") else score
+            for name, score in confidence.items()
+        }
+        low = True
     return Article(
         id=article_id or f"{profile.name}:{platform.key_for(canonical)}",
         site=profile.name,
@@ -82,9 +93,10 @@ def article_from_page(
             "version": __version__,
             "platform": profile.platform,
             "fields": extraction.fields,
-            "confidence": assessment.confidence,
+            "confidence": confidence,
             "disagreements": assessment.disagreements,
-            "low_confidence": assessment.low,
+            "low_confidence": low,
+            "undecodable_chars": undecodable,
             # What the listing said of the entry, kept so that `reextract` has the same witnesses.
             "listing": _listing_witness(hint),
         },

@@ -7,6 +7,7 @@ import unicodedata
 
 import pytest
 
+from dostcrawler.encoding import CharsetChoice, choose_charset, html_text
 from dostcrawler.parse import parse_saved_page
 
 TITLE = "Hội thảo khoa học về ứng dụng công nghệ số trong quản lý nhà nước"
@@ -50,3 +51,59 @@ def test_charset_then_nfc(declared: str | None, encoding: str) -> None:
     assert record["title"] == TITLE
     assert record["body"] == f"{BODY}\n\n{BODY}"
     assert unicodedata.is_normalized("NFC", record["body"])
+
+
+def _record(body: bytes, content_type: str) -> dict[str, object]:
+    html = html_text("https://skhcn.example.gov.vn/a.html", body, content_type)
+    return parse_saved_page(html.encode("utf-8"), "https://skhcn.example.gov.vn/a.html", None)
+
+
+@pytest.mark.parametrize(
+    ("meta", "served", "encoding", "why"),
+    [
+        (None, "text/html; charset=utf-8", "cp1258", "the server declares utf-8"),
+        ("utf-8", "text/html; charset=utf-8", "cp1258", "the server declares utf-8"),
+        ("utf-8", "text/html", "cp1258", "the page declares utf-8"),
+        (None, "text/html; charset=ISO-8859-1", "utf-8", "declared ISO-8859-1"),
+        ("windows-1258", "text/html", "utf-8", "declared cp1258"),
+    ],
+    ids=[
+        "cp1258-as-utf8",
+        "cp1258-as-utf8-twice",
+        "cp1258-meta-utf8",
+        "utf8-as-latin1",
+        "utf8-as-1258",
+    ],
+)
+def test_a_declaration_the_bytes_contradict_is_overruled_and_said(
+    meta: str | None, served: str, encoding: str, why: str
+) -> None:
+    page = _page(meta)
+    body = (cp1258_form(page) if encoding == "cp1258" else page).encode(encoding)
+    choice = choose_charset(served, body)
+    assert choice.encoding == encoding
+    assert choice.overruled is not None and choice.overruled.startswith(why)
+    record = _record(body, served)
+    assert record["title"] == TITLE
+    assert record["body"] == f"{BODY}\n\n{BODY}"
+    assert record["extractor"]["undecodable_chars"] == 0
+
+
+def test_a_right_declaration_is_never_overruled() -> None:
+    for encoding in ("utf-8", "windows-1258"):
+        page = _page(encoding)
+        body = (cp1258_form(page) if encoding != "utf-8" else page).encode(encoding)
+        assert choose_charset(f"text/html; charset={encoding}", body) == CharsetChoice()
+
+
+def test_a_few_broken_bytes_in_utf8_are_flagged_not_hidden() -> None:
+    """A stray byte in a UTF-8 page (a truncated string): the page stays UTF-8, the lost
+    character is U+FFFD, and the record says so with low confidence."""
+    body = _page("utf-8").encode("utf-8").replace(b"100", b"1\xff0", 1)
+    assert choose_charset("text/html; charset=utf-8", body) == CharsetChoice()
+    record = _record(body, "text/html; charset=utf-8")
+    assert record["title"] == TITLE
+    extractor = record["extractor"]
+    assert extractor["undecodable_chars"] == 1
+    assert extractor["low_confidence"] is True
+    assert extractor["confidence"]["body"] <= 0.3

@@ -139,3 +139,53 @@ def test_an_export_that_cannot_be_written_is_a_loud_failure(tmp_path: Path) -> N
     with sqlite3.connect(db) as conn:
         assert conn.execute("select jsonl_path from crawls").fetchone() == (None,)
     assert _stored(db) == ARTICLES  # the archive itself has every article
+
+
+def _served_as(tmp_path: Path, content_type: str, *, break_one: bool = False) -> Path:
+    """A copy of the site whose article pages are served with this Content-Type; with
+    `break_one`, one byte of the first article's text made invalid UTF-8."""
+    folder = tmp_path / "site"
+    shutil.copytree(SITE.folder, folder)
+    routes_file = folder / "routes.json"
+    data = json.loads(routes_file.read_text(encoding="utf-8"))
+    articles = {a["path"] for a in SITE.articles}
+    for route in data["routes"]:
+        if route["path"] in articles:
+            route["content_type"] = content_type
+    routes_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    if break_one:
+        first = SITE.articles[0]
+        route = next(r for r in data["routes"] if r["path"] == first["path"])
+        page = folder / route["file"]
+        word = max(first["body"].split(), key=len).encode("utf-8")
+        raw = page.read_bytes()
+        assert word in raw
+        page.write_bytes(raw.replace(word, b"\xff" + word[1:]))
+    return folder
+
+
+def test_utf8_pages_served_as_latin1_are_read_right_and_counted(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with serve_site(_served_as(tmp_path, "text/html; charset=ISO-8859-1")) as server:
+        result = _crawl(server.origin, db)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"charset overruled on {ARTICLES} pages" in result.stderr
+    assert "declared ISO-8859-1, but the bytes are UTF-8; read as utf-8" in result.stderr
+    with sqlite3.connect(db) as conn:
+        titles = {title for (title,) in conn.execute("select title from articles")}
+    assert titles == {a["title"] for a in SITE.articles}
+
+
+def test_bytes_no_charset_decodes_make_the_run_incomplete(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with serve_site(_served_as(tmp_path, "text/html; charset=utf-8", break_one=True)) as server:
+        result = _crawl(server.origin, db)
+    assert result.returncode == 1
+    assert "vinhlong: incomplete (1 articles hold bytes that could not be decoded" in result.stderr
+    with sqlite3.connect(db) as conn:
+        flagged = conn.execute(
+            "select count(*) from articles where json_extract(extractor, '$.low_confidence') "
+            "and json_extract(extractor, '$.undecodable_chars') = 1 and body like '%' || ? || '%'",
+            ["\ufffd"],
+        ).fetchone()[0]
+    assert flagged == 1

@@ -182,16 +182,19 @@ def _extract_body(
     selectors, origin = layers.get("body")
     remove, _ = layers.get("remove")
     matches = [m.root for m in select(sel, selectors) if isinstance(m.root, lxml_html.HtmlElement)]
+    if origin != "profile" and len(matches) > 1:
+        # A preset's or a learned selector is a guess about this page: of its matches, the one
+        # with the article's prose, not the first ("Subscribe" boxes share article classes).
+        matches.sort(key=generic.prose_chars, reverse=True)
     element = matches[0] if matches else generic.find_body(root)
     origin = origin if matches else "generic"
-    blocks: list[Block] = []
-    if element is not None:
-        cleaned = bodies.strip_noise(element, remove)
-        blocks = bodies.body_blocks(cleaned, keep_captions=layers.rules.keep_captions)
+    cleaned, blocks = _read_body(element, remove, layers, out.title)
+    if matches and origin != "profile" and _too_short(blocks):
+        # The guess matched an empty or tiny block: fall back as if it had matched nothing.
+        element, origin = generic.find_body(root), "generic"
+        cleaned, blocks = _read_body(element, remove, layers, out.title)
     paragraphs = [b.text for b in blocks]
-    if out.title and paragraphs and clean_text(paragraphs[0]).casefold() == out.title.casefold():
-        paragraphs, blocks = paragraphs[1:], blocks[1:]
-    if sum(len(p) for p in paragraphs) < MIN_BODY_CHARS and not matches:
+    if _too_short(blocks) and origin != "profile":
         paragraphs, origin = _trafilatura_paragraphs(sel.get()), "trafilatura"
         blocks = []
     byline = bylines.read_byline(paragraphs)
@@ -209,9 +212,29 @@ def _extract_body(
     out.body = "\n\n".join(kept) or None
     out.fields["body"] = origin
     out.attachments = bodies.attachments(kept_blocks, url)
-    if element is not None and out.body:
+    if cleaned is not None and out.body and origin != "trafilatura":
         out.body_html = bodies.cleaned_html(cleaned)
     return element
+
+
+def _read_body(
+    element: lxml_html.HtmlElement | None,
+    remove: tuple[str, ...],
+    layers: _Layers,
+    title: str | None,
+) -> tuple[lxml_html.HtmlElement | None, list[Block]]:
+    """The container cleaned of noise, and its text blocks (a repeated headline dropped)."""
+    if element is None:
+        return None, []
+    cleaned = bodies.strip_noise(element, remove)
+    blocks = bodies.body_blocks(cleaned, keep_captions=layers.rules.keep_captions)
+    if title and blocks and clean_text(blocks[0].text).casefold() == title.casefold():
+        blocks = blocks[1:]
+    return cleaned, blocks
+
+
+def _too_short(blocks: list[Block]) -> bool:
+    return sum(len(b.text) for b in blocks) < MIN_BODY_CHARS
 
 
 def _credits_after_body(body: lxml_html.HtmlElement, layers: _Layers, out: Extraction) -> None:

@@ -16,12 +16,13 @@ from parsel import Selector
 from dostcrawler.extract.dates import ParsedDate, parse_date
 from dostcrawler.extract.text import clean_text
 
-# Containers that hold navigation, related lists or widgets, never the article itself.
+# Containers that hold navigation, related lists, widgets or consent notices, never the
+# article itself.
 NOISE_HINT = re.compile(
     r"sidebar|side-bar|menu|navbar|\bnav\b|footer|breadcrumb|related|other|tinkhac|tin-khac|"
     r"lienquan|lien-quan|comment|binhluan|share|social|widget|advert|quangcao|banner|"
     r"pager|paging|phantrang|pagination|tags|rating|counter|online|weblink|lienket|homnay|"
-    r"today|clock|ribbon|login|search|timkiem",
+    r"today|clock|ribbon|login|search|timkiem|consent|cookie|gdpr",
     re.IGNORECASE,
 )
 # The site's own name in a heading (a logo or banner <h1>) is never an article's headline:
@@ -39,6 +40,14 @@ BODY_PARAGRAPHS = "./p | ./*[self::span or self::font or self::strong]/p"
 DATE_LINE_MAX_CHARS = 90
 DATE_WINDOW_CHARS = 400
 PROSE_CHARS = 160
+# A split article (see _whole_article): how far up its blocks may be wrapped, and how much
+# prose the other blocks must hold together.
+SPLIT_BODY_LEVELS = 3
+SPLIT_BODY_CHARS = 200
+# Classes that count or mark a position or state ("views-row-3", "odd", "active").
+POSITION_CLASS = re.compile(
+    r"\d|(?:^|[-_])(?:first|last|odd|even|active|current|selected|hover|open)$", re.IGNORECASE
+)
 # Greeting banners print the crawl date: "Chào mừng bạn đến...", "Hôm nay: ...".
 TODAY_BANNER = re.compile(r"chào mừng|hôm nay|today", re.IGNORECASE)
 
@@ -248,21 +257,65 @@ def url_date(url: str) -> ParsedDate | None:
 
 
 def find_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """The container with the most paragraph text and the fewest links (readability's idea)."""
+    """The container with the most paragraph text and the fewest links (readability's idea),
+    widened to the wrapper of the whole article when the article is split into blocks."""
     best, best_score = None, 0.0
     for el in root.iter("div", "article", "section", "td", "main"):
         if is_noise(el):
             continue
-        # Editors' paragraphs, also when a server control wraps them in an inline element
-        # (ASP.NET's <span id="...lblNoiDung"><p>...</p></span>).
-        paragraphs = [clean_text(p.text_content()) for p in el.xpath(BODY_PARAGRAPHS)]
-        direct = clean_text(el.text) + " ".join(clean_text(c.tail) for c in el)
-        text_len = sum(len(p) for p in paragraphs if len(p) > 25) + len(direct)
+        text_len = prose_chars(el)
         if text_len < 200:
             continue
-        link_len = sum(len(clean_text(a.text_content())) for a in el.iter("a"))
-        total = max(1, len(clean_text(el.text_content())))
-        score = text_len * (1 - link_len / total)
+        score = text_len * (1 - _link_share(el))
         if score > best_score:
             best, best_score = el, score
+    return _whole_article(best) if best is not None else None
+
+
+def prose_chars(el: lxml_html.HtmlElement) -> int:
+    """Characters of the element's own paragraphs: editors' <p>s (also when a server control
+    wraps them in an inline element, ASP.NET's <span id="...lblNoiDung"><p>...</p></span>)
+    and text written straight into it."""
+    paragraphs = [clean_text(p.text_content()) for p in el.xpath(BODY_PARAGRAPHS)]
+    direct = clean_text(el.text) + " ".join(clean_text(c.tail) for c in el)
+    return sum(len(p) for p in paragraphs if len(p) > 25) + len(direct)
+
+
+def _link_share(el: lxml_html.HtmlElement) -> float:
+    link_len = sum(len(clean_text(a.text_content())) for a in el.iter("a"))
+    return link_len / max(1, len(clean_text(el.text_content())))
+
+
+def _whole_article(best: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """Big news templates cut one article into many blocks of one kind (a block per paragraph,
+    or per column between ads): when the best block has siblings of its kind that hold prose
+    too, or its wrapper has, the article is their common wrapper."""
+    node = best
+    for _ in range(SPLIT_BODY_LEVELS):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html") or is_noise(parent):
+            break
+        kin = [c for c in parent if c is not node and _same_kind(c, node) and not is_noise(c)]
+        if sum(_prose_chars_deep(c) for c in kin if _link_share(c) < 0.5) >= SPLIT_BODY_CHARS:
+            return parent
+        node = parent
     return best
+
+
+def _prose_chars_deep(el: lxml_html.HtmlElement) -> int:
+    """Paragraph characters anywhere inside (a block of a split article may wrap its <p>s)."""
+    own = prose_chars(el)
+    return max(
+        own, sum(len(t) for p in el.iter("p") if len(t := clean_text(p.text_content())) > 25)
+    )
+
+
+def _same_kind(a: lxml_html.HtmlElement, b: lxml_html.HtmlElement) -> bool:
+    """Same tag and a class in common (classes that count or mark a state aside)."""
+    if a.tag != b.tag:
+        return False
+    return bool(_stable_classes(a) & _stable_classes(b))
+
+
+def _stable_classes(el: lxml_html.HtmlElement) -> set[str]:
+    return {c for c in (el.get("class") or "").split() if not POSITION_CLASS.search(c)}

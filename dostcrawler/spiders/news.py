@@ -412,6 +412,13 @@ class NewsSpider(scrapy.Spider):
             return
         if article.extractor.get("low_confidence"):
             self._count("articles/low_confidence")
+        if article.extractor.get("undecodable_chars"):
+            self._count("errors/decode")
+            logger.error(
+                "%s: %d characters could not be decoded (stored as U+FFFD, low confidence)",
+                response.url,
+                article.extractor["undecodable_chars"],
+            )
         yield article
         yield from self._attachment_requests(article)
 
