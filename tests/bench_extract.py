@@ -20,7 +20,7 @@ from typing import Any
 from dostcrawler.parse import decode_page, parse_saved_page
 from dostcrawler.profiles import load_site
 from tests.accuracy import FIELDS, field_correct
-from tests.sitefixtures import FixtureSite, article_cases
+from tests.sitefixtures import BLIND_SITES_DIR, FixtureSite, article_cases, fixture_sites
 
 Extractor = Callable[[FixtureSite, dict[str, Any]], dict[str, Any]]
 
@@ -59,10 +59,11 @@ EXTRACTORS: dict[str, Extractor] = {
 }
 
 
-def run() -> dict[str, dict[str, float]]:
-    cases = article_cases()
+def run(
+    cases: list[tuple[FixtureSite, dict[str, Any]]], extractors: dict[str, Extractor]
+) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
-    for label, extract in EXTRACTORS.items():
+    for label, extract in extractors.items():
         correct: Counter[str] = Counter()
         timings = []
         for site, article in cases:
@@ -90,8 +91,12 @@ def table(results: dict[str, dict[str, float]], pages: int, sites: int) -> str:
 
 def main() -> int:
     cases = article_cases()
-    results = run()
+    results = run(cases, EXTRACTORS)
     print(table(results, len(cases), len({site.name for site, _ in cases})))
+    blind = [(site, a) for site in fixture_sites(BLIND_SITES_DIR) for a in site.articles]
+    single_page = {k: v for k, v in EXTRACTORS.items() if "profile" not in k}
+    print("\nBlind fixture sites (no profile exists; `make bench-blind` adds learning):")
+    print(table(run(blind, single_page), len(blind), len({site.name for site, _ in blind})))
     ours, theirs = results["dostcrawler (generic)"], results["trafilatura bare_extraction"]
     print()
     for name in FIELDS:

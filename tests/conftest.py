@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -41,11 +42,12 @@ class LocalCrawl:
     """One `dostcrawler crawl` of a fixture site served on 127.0.0.1."""
 
     db: Path
+    # The site's own scheme and host, which the archive records (never the local server's).
     origin: str
     requests: list[tuple[str, str]]
 
     def rows(self, columns: str = "url, title") -> dict[str, tuple[object, ...]]:
-        """Article rows keyed by path (the URL without the local origin)."""
+        """Article rows keyed by path (the URL without the site's origin)."""
         with sqlite3.connect(self.db) as conn:
             found = conn.execute(f"select {columns} from articles").fetchall()
         return {str(row[0]).removeprefix(self.origin): tuple(row[1:]) for row in found}
@@ -69,7 +71,12 @@ def crawl_locally(folder: Path, workdir: Path, *args: str) -> LocalCrawl:
             "0",
         )
     assert result.returncode == 0, result.stderr[-3000:]
-    return LocalCrawl(db, server.origin, list(server.requests))
+    return LocalCrawl(db, site_origin(folder), list(server.requests))
+
+
+def site_origin(folder: Path) -> str:
+    """The real site's scheme and host of a fixture folder (its expected.json)."""
+    return str(json.loads((folder / "expected.json").read_text(encoding="utf-8"))["origin"])
 
 
 @dataclass
@@ -85,7 +92,8 @@ class Crawled:
 
     @property
     def origin(self) -> str:
-        return self.server.origin
+        """The site's own scheme and host: what the archive records."""
+        return site_origin(SITES_DIR / self.site)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from dostcrawler import neardup
 from dostcrawler.demo.server import serve_site
 from dostcrawler.neardup import Match, NearDuplicateIndex, mark_all, mark_duplicates
 from dostcrawler.storage.db import Archive, fold_diacritics
-from tests.conftest import run_cli
+from tests.conftest import run_cli, site_origin
 from tests.sitefixtures import SITES_DIR, FixtureSite, fixture_sites
 
 SITES = {site.name: site for site in fixture_sites()}
@@ -268,7 +268,7 @@ def _crawl(sites: tuple[str, ...], workdir: Path) -> tuple[Path, dict[str, str]]
     with ExitStack() as stack:
         for site in sites:
             server = stack.enter_context(serve_site(SITES_DIR / site))
-            origins[site] = server.origin
+            origins[site] = site_origin(SITES_DIR / site)  # what the archive records
             args = ["--origin", server.origin, "--db", str(db), "--delay", "0"]
             result = run_cli("crawl", site, *args, "--export-dir", str(workdir / "exports"))
             assert result.returncode == 0, result.stderr[-3000:]

@@ -18,7 +18,7 @@ import pytest
 
 from dostcrawler.demo.server import serve_site
 from dostcrawler.profiles.loader import SITES_DIR as PROFILES_DIR
-from tests.conftest import run_cli
+from tests.conftest import run_cli, site_origin
 from tests.sitefixtures import fixture_sites
 
 pytestmark = pytest.mark.xdist_group("reextract")
@@ -62,7 +62,7 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Arc
                 "--export-dir", str(workdir), "--delay", "0", "--no-attachments",
             )  # fmt: skip
             assert result.returncode == 0, result.stderr[-3000:]
-            made[kind] = Archived(db, workdir, server.origin)
+            made[kind] = Archived(db, workdir, site_origin(SITE.folder))
     yield made
 
 

@@ -66,13 +66,17 @@ class WarcCaptureMiddleware:
         run = run_for(self.crawler)
         archive = archive_for(self.crawler)
         body = response.body
-        earlier = archive.find_capture(response.url, payload_digest(body))
+        # The record names the site's own address; a mirror's goes in WARC-Source-URI.
+        site_url = getattr(self.crawler.spider, "site_url", lambda url: url)
+        url = site_url(response.url)
+        earlier = archive.find_capture(url, payload_digest(body))
         try:
             reason = HTTPStatus(response.status).phrase
         except ValueError:
             reason = ""
         capture = self._file().write_exchange(
-            url=response.url,
+            url=url,
+            source_url=response.url if url != response.url else None,
             method=request.method,
             request_headers=_headers(request.headers),
             request_body=request.body,

@@ -77,6 +77,7 @@ class WarcFile:
         self,
         *,
         url: str,
+        source_url: str | None = None,
         method: str,
         request_headers: list[tuple[str, str]],
         request_body: bytes,
@@ -86,7 +87,9 @@ class WarcFile:
         body: bytes,
         revisit_of: Capture | None,
     ) -> Capture:
-        """Write the request and its response (or a revisit record pointing at `revisit_of`)."""
+        """Write the request and its response (or a revisit record pointing at `revisit_of`).
+        `url` is the site's own address; `source_url`, when the bytes came from elsewhere (a
+        mirror, --origin), is kept in a WARC-Source-URI header on both records."""
         writer = self._open()
         assert self._handle is not None
         http_headers = StatusAndHeaders(
@@ -122,6 +125,9 @@ class WarcFile:
         request.rec_headers.add_header(
             "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
         )
+        if source_url:
+            for record in (response, request):
+                record.rec_headers.add_header("WARC-Source-URI", source_url)
         offset = self._handle.tell()
         writer.write_record(response)
         length = self._handle.tell() - offset

@@ -83,6 +83,9 @@ class NewsSpider(scrapy.Spider):
             None if own_rules or self.profile.platform != "generic" else TemplateLearner()
         )
         self.real_domains = self.profile.domains
+        # Where the site lives, which the archive records whatever --origin fetches from.
+        first = urlsplit(self.profile.start_urls[0]) if self.profile.start_urls else None
+        self.site_origin = f"{first.scheme}://{first.netloc}" if first else None
         self.origin = origin.rstrip("/") if origin else None
         if self.origin:
             self.profile = self.profile.with_origin(self.origin)
@@ -309,10 +312,11 @@ class NewsSpider(scrapy.Spider):
         return self._identify(url)[2]
 
     def _identify(self, url: str) -> tuple[str, str, str]:
-        """(the link as the server would see it, its canonical URL, the article id)."""
+        """(the link as the server would see it, its canonical URL, the article id). The
+        identity comes from the site's own address, never from a mirror's."""
         # A fragment never reaches the server: "#mainContent" is the same URL, not an alias.
         url = urldefrag(self._local(url))[0]
-        canonical = self.platform.canonicalize(url, self.profile)
+        canonical = self.platform.canonicalize(self.site_url(url), self.profile)
         return url, canonical, f"{self.profile.name}:{self.platform.key_for(canonical)}"
 
     # Article pages ----------------------------------------------------------------------------
@@ -324,7 +328,7 @@ class NewsSpider(scrapy.Spider):
         if not self._in_scope(url) or attachment_media_type(url):
             return None
         article_id = self.revealed_aliases.get(url, article_id)
-        self.url_aliases[article_id].add(url)
+        self.url_aliases[article_id].add(self.site_url(url))
         return article_id, url
 
     def _article_request(
@@ -335,7 +339,7 @@ class NewsSpider(scrapy.Spider):
             return
         article_id, printed = noted
         if listing_url:
-            self.listing_urls.setdefault(article_id, listing_url)
+            self.listing_urls.setdefault(article_id, self.site_url(listing_url))
         if article_id in self.requested:
             return
         if article_id in self.known_ids:
@@ -380,7 +384,7 @@ class NewsSpider(scrapy.Spider):
             if alias != response.url and same_site(alias, tuple(self.allowed_domains)):
                 # Named by the page itself: never requested, even when a link to it turns up.
                 self.revealed_aliases[alias] = article_id
-                self.url_aliases[article_id].add(alias)
+                self.url_aliases[article_id].add(self.site_url(alias))
         for href in response.css("a[href]::attr(href)").getall():
             url = self._local(response.urljoin(href))
             if self.platform.is_article_url(url):
@@ -428,9 +432,11 @@ class NewsSpider(scrapy.Spider):
             return
         for attachment in article.attachments:
             url = self._local(attachment["url"])
-            if url in self.known_attachments or not same_site(url, tuple(self.allowed_domains)):
+            if attachment["url"] in self.known_attachments or not same_site(
+                url, tuple(self.allowed_domains)
+            ):
                 continue
-            self.known_attachments.add(url)
+            self.known_attachments.add(attachment["url"])
             yield scrapy.Request(
                 url,
                 callback=self.parse_attachment,
@@ -446,7 +452,7 @@ class NewsSpider(scrapy.Spider):
         served = response.headers.get("Content-Type")
         yield AttachmentFile(
             article_id=article_id,
-            url=response.url,
+            url=self.site_url(response.url),
             name=attachment["name"],
             media_type=attachment["media_type"],
             body=response.body,
@@ -468,7 +474,7 @@ class NewsSpider(scrapy.Spider):
             hint = replace(hint, date=parse_date(hint.date.raw, month_first=profile.month_first))
         article = article_from_page(
             response.text,
-            response.url,
+            self.site_url(response.url),
             profile=profile,
             listing_url=listing_url,
             hint=hint,
@@ -480,15 +486,11 @@ class NewsSpider(scrapy.Spider):
             # A redirect, or generic mode recognising the platform only on this page: the
             # URL that was requested is another address of the article now identified.
             assert article.id is not None
-            self.url_aliases[article.id].add(response.request.url if response.request else "")
+            requested = response.request.url if response.request else ""
+            self.url_aliases[article.id].add(self.site_url(requested) if requested else "")
             self.url_aliases[article.id].discard("")
             self.url_aliases[article.id].discard(article.url)
         article.warc = response.meta.get(WARC_META_KEY)
-        # Pages write absolute links to their real host: with --origin they live at the origin.
-        for attachment in article.attachments:
-            attachment["url"] = self._local(attachment["url"])
-        for image in article.images:
-            image["url"] = self._local(str(image["url"]))
         return article
 
     # Failures ---------------------------------------------------------------------------------
@@ -517,6 +519,14 @@ class NewsSpider(scrapy.Spider):
         prefixes = self.profile.path_prefixes
         path = urlsplit(url).path.lower()
         return not prefixes or any(path.startswith(p.lower()) for p in prefixes)
+
+    def site_url(self, url: str) -> str:
+        """The site's own address for a URL fetched from --origin: what the archive records
+        (url, aliases, ids, WARC target URIs), so a mirror on another port refetches nothing."""
+        if not self.origin or not self.site_origin or not url.startswith(self.origin):
+            return url
+        rest = url[len(self.origin) :]
+        return self.site_origin + rest if rest[:1] in ("", "/", "?", "#") else url
 
     def _local(self, url: str) -> str:
         """Links to the site's real host go to --origin instead (moved sites, test servers)."""

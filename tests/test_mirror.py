@@ -1,0 +1,85 @@
+"""`--origin` changes where requests go, never what is recorded: url, aliases, ids, WARC target
+URIs and CDXJ keys carry the site's own addresses, and a mirror restarted on another port
+refetches nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from dostcrawler.demo.server import serve_site
+from tests.conftest import run_cli
+from tests.sitefixtures import fixture_sites
+
+SITE = next(site for site in fixture_sites() if site.name == "vinhlong")
+
+
+def _crawl(origin: str, db: Path, *args: str) -> str:
+    result = run_cli(
+        "crawl", *args, "--origin", origin, "--db", str(db), "--export-dir", str(db.parent),
+        "--delay", "0", "--no-attachments",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stderr
+
+
+def _urls(db: Path) -> tuple[set[str], set[str]]:
+    with sqlite3.connect(db) as conn:
+        articles = {url for (url,) in conn.execute("select url from articles")}
+        known = {url for (url,) in conn.execute("select url from urls")}
+    return articles, known
+
+
+def test_a_mirror_on_another_port_refetches_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with serve_site(SITE.folder) as first:
+        _crawl(first.origin, db, "vinhlong")
+        mirror = first.origin
+    articles, known = _urls(db)
+    assert articles == {SITE.origin + a["path"] for a in SITE.articles}
+    assert all(url.startswith(SITE.origin) for url in known)
+    with serve_site(SITE.folder) as second:
+        assert second.origin != mirror
+        log = _crawl(second.origin, db, "vinhlong")
+        fetched = {path for _, path in second.requests}
+    assert "articles new 0, updated 0, unchanged 0" in log
+    assert not fetched & {a["path"] for a in SITE.articles}
+    assert _urls(db) == (articles, known)  # no alias of itself on the new port
+
+
+def test_warc_records_name_the_site_and_keep_the_mirror_apart(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with serve_site(SITE.folder) as server:
+        _crawl(server.origin, db, "vinhlong")
+    (warc,) = (tmp_path / "warc" / "vinhlong").glob("*.warc.gz")
+    with open(warc, "rb") as handle:
+        responses = [
+            (
+                r.rec_headers.get_header("WARC-Target-URI"),
+                r.rec_headers.get_header("WARC-Source-URI"),
+            )
+            for r in ArchiveIterator(handle)
+            if r.rec_type in ("response", "request")
+        ]
+    assert responses
+    for target, source in responses:
+        assert target.startswith(SITE.origin)
+        assert source == server.origin + target.removeprefix(SITE.origin)
+    cdxj = warc.with_name(warc.name.replace(".warc.gz", ".cdxj")).read_text(encoding="utf-8")
+    assert "127.0.0.1" not in cdxj
+
+
+def test_generic_mode_ids_do_not_depend_on_the_mirror(tmp_path: Path) -> None:
+    start = SITE.origin + SITE.expected["start_path"]
+    ids = []
+    for run in ("one", "two"):
+        db = tmp_path / run / "archive.sqlite"
+        db.parent.mkdir()
+        with serve_site(SITE.folder) as server:
+            _crawl(server.origin, db, "--start-url", start, "--name", "vinhlong_mirror")
+        with sqlite3.connect(db) as conn:
+            ids.append(sorted(i for (i,) in conn.execute("select id from articles")))
+    assert len(ids[0]) == len(SITE.articles)
+    assert ids[0] == ids[1]
