@@ -189,3 +189,19 @@ def test_bytes_no_charset_decodes_make_the_run_incomplete(tmp_path: Path) -> Non
             ["\ufffd"],
         ).fetchone()[0]
     assert flagged == 1
+
+
+def test_captures_that_cannot_be_written_make_the_run_incomplete(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "warc").write_text("not a folder")  # as unwritable as a full or read-only disk
+    with serve_site(SITE.folder) as server:
+        result = run_cli(
+            "crawl", "vinhlong", "--origin", server.origin, "--db", str(db),
+            "--export-dir", str(exports), "--delay", "0", "--no-attachments",
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert "cannot capture" in result.stderr and "Traceback" not in result.stderr
+    assert "responses could not be captured in the WARC file" in result.stderr
+    assert _stored(db) == ARTICLES  # the articles themselves are archived

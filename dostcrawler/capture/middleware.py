@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 
 from dostcrawler.capture.cdxj import cdxj_path, write_cdxj
-from dostcrawler.capture.warc import WarcFile, payload_digest
+from dostcrawler.capture.warc import Capture, WarcFile, payload_digest
 from dostcrawler.pipelines.shared import archive_for, run_for
 
 if TYPE_CHECKING:
@@ -71,10 +71,28 @@ class WarcCaptureMiddleware:
         url = site_url(response.url)
         earlier = archive.find_capture(url, payload_digest(body))
         try:
+            capture = self._capture(request, response, url, earlier)
+        except OSError as exc:
+            # A full or read-only disk: the page is still used, but the run says what it lost.
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("dostcrawler/errors/warc")
+            reason = getattr(exc, "strerror", None) or str(exc)
+            logger.error("cannot capture %s in its WARC file: %s", url, reason)
+            return response
+        archive.add_capture(capture, run.crawl_id, run.site)
+        request.meta[WARC_META_KEY] = capture.pointer()
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"dostcrawler/warc/{capture.record_type}")
+        return response
+
+    def _capture(
+        self, request: Request, response: Response, url: str, earlier: Capture | None
+    ) -> Capture:
+        try:
             reason = HTTPStatus(response.status).phrase
         except ValueError:
             reason = ""
-        capture = self._file().write_exchange(
+        return self._file().write_exchange(
             url=url,
             source_url=response.url if url != response.url else None,
             method=request.method,
@@ -83,14 +101,9 @@ class WarcCaptureMiddleware:
             status=response.status,
             reason=reason,
             response_headers=_headers(response.headers),
-            body=body,
+            body=response.body,
             revisit_of=earlier,
         )
-        archive.add_capture(capture, run.crawl_id, run.site)
-        request.meta[WARC_META_KEY] = capture.pointer()
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"dostcrawler/warc/{capture.record_type}")
-        return response
 
     def spider_closed(self, spider: Spider) -> None:
         """Close the WARC file and index it (CDXJ beside it), with any file of an earlier run

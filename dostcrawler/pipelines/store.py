@@ -50,6 +50,7 @@ class StorePipeline:
         self.crawl_id: int | None = None
         self.jsonl_path: Path | None = None
         self.locked = False
+        self.stored_ids: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -87,8 +88,9 @@ class StorePipeline:
                 archive.store_attachment(item, self.export_dir / "files")
                 stats.inc_value("dostcrawler/attachments/stored")
                 return item
-            outcome = archive.upsert_article(item, self.crawl_id)
+            outcome = archive.upsert_article(item, self.crawl_id, self._aliases_to_save(item))
             stats.inc_value(f"dostcrawler/articles/{outcome}")
+            self.stored_ids.add(item.id)
             if mark_syndicated(archive, item):
                 stats.inc_value("dostcrawler/articles/near_duplicates")
         except (OSError, sqlite3.Error) as exc:
@@ -98,6 +100,22 @@ class StorePipeline:
             what = "attachment" if isinstance(item, AttachmentFile) else "article"
             logger.error("cannot store %s %s: %s", what, item.url, _os_error(exc))
         return item
+
+    def _aliases_to_save(self, item: Article) -> dict[str, set[str]]:
+        """The addresses the spider met, saved with the article being stored (its own, and
+        those of articles already in the archive): a resumed run then has every alias an
+        uninterrupted one would, though it never fetches those pages again."""
+        spider = self.spider
+        known = set(item.alias_urls) | spider.url_aliases.get(item.id, set())
+        item.alias_urls = sorted(known - {item.url})
+        spider.unsaved_aliases.discard(item.id)
+        ready = {
+            article_id
+            for article_id in spider.unsaved_aliases
+            if article_id in self.stored_ids or article_id in spider.known_ids
+        }
+        spider.unsaved_aliases -= ready
+        return {article_id: spider.url_aliases[article_id] for article_id in ready}
 
     def close_spider(self) -> None:
         """Fold in the alias and listing URLs the spider met, then write this run's JSONL."""

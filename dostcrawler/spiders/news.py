@@ -104,6 +104,8 @@ class NewsSpider(scrapy.Spider):
         # Articles linked but not requested because of --max-articles.
         self.left_for_later: set[str] = set()
         self.url_aliases: dict[str, set[str]] = defaultdict(set)
+        # Ids whose url_aliases gained an address the archive does not have yet.
+        self.unsaved_aliases: set[str] = set()
         # The listing page each article was found on, even when a related-article link on
         # another article page led to it first.
         self.listing_urls: dict[str, str] = {}
@@ -328,7 +330,7 @@ class NewsSpider(scrapy.Spider):
         if not self._in_scope(url) or attachment_media_type(url):
             return None
         article_id = self.revealed_aliases.get(url, article_id)
-        self.url_aliases[article_id].add(self.site_url(url))
+        self._add_alias(article_id, self.site_url(url))
         return article_id, url
 
     def _article_request(
@@ -374,17 +376,22 @@ class NewsSpider(scrapy.Spider):
         self._count("pages/article")
         if self._detecting:
             self._adopt_detected_platform(response)
+        # Links first: the addresses this page names are then saved with its article.
+        self._note_links(response, article_id)
         if self.learner is None:
             yield from self._extract(HeldPage(response, article_id, hint), None)
         else:
             for page, template in self.learner.place(HeldPage(response, article_id, hint)):
                 yield from self._extract(page, template)
+
+    def _note_links(self, response: TextResponse, article_id: str) -> None:
+        """The page's other addresses (a print view it names) and the articles it links."""
         for href in self.platform.alias_links(response.url, response.text):
             alias = urldefrag(self._local(response.urljoin(href)))[0]
             if alias != response.url and same_site(alias, tuple(self.allowed_domains)):
                 # Named by the page itself: never requested, even when a link to it turns up.
                 self.revealed_aliases[alias] = article_id
-                self.url_aliases[article_id].add(self.site_url(alias))
+                self._add_alias(article_id, self.site_url(alias))
         for href in response.css("a[href]::attr(href)").getall():
             url = self._local(response.urljoin(href))
             if self.platform.is_article_url(url):
@@ -487,9 +494,8 @@ class NewsSpider(scrapy.Spider):
             # URL that was requested is another address of the article now identified.
             assert article.id is not None
             requested = response.request.url if response.request else ""
-            self.url_aliases[article.id].add(self.site_url(requested) if requested else "")
-            self.url_aliases[article.id].discard("")
-            self.url_aliases[article.id].discard(article.url)
+            if requested and self.site_url(requested) != article.url:
+                self._add_alias(article.id, self.site_url(requested))
         article.warc = response.meta.get(WARC_META_KEY)
         return article
 
@@ -519,6 +525,13 @@ class NewsSpider(scrapy.Spider):
         prefixes = self.profile.path_prefixes
         path = urlsplit(url).path.lower()
         return not prefixes or any(path.startswith(p.lower()) for p in prefixes)
+
+    def _add_alias(self, article_id: str, url: str) -> None:
+        """Note one more address of an article; the store saves it as soon as the article is
+        in the archive (so a killed run loses none of the addresses it met)."""
+        if url not in self.url_aliases[article_id]:
+            self.url_aliases[article_id].add(url)
+            self.unsaved_aliases.add(article_id)
 
     def site_url(self, url: str) -> str:
         """The site's own address for a URL fetched from --origin: what the archive records

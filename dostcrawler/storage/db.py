@@ -217,8 +217,12 @@ class Archive:
         ).fetchall()
         return str(rows[0][0]) if rows else None
 
-    def upsert_article(self, article: Article, crawl_id: int) -> str:
-        """Store one article; returns "new", "updated" or "unchanged"."""
+    def upsert_article(
+        self, article: Article, crawl_id: int, other_aliases: dict[str, set[str]] | None = None
+    ) -> str:
+        """Store one article; returns "new", "updated" or "unchanged". `other_aliases` (more
+        addresses of articles already stored) go in the same transaction, so a run killed at
+        any moment leaves each page's findings either all saved or not at all."""
         assert article.id is not None
         now = article.fetched_at or utc_now()
         existing = self.get_article(article.id)
@@ -243,19 +247,24 @@ class Archive:
             self._see_url(record["url"], article.id, article.site, "canonical", now)
             for alias in record["alias_urls"]:
                 self._see_url(alias, article.id, article.site, "alias", now)
+            for other, urls in sorted((other_aliases or {}).items()):
+                self._merge_aliases(other, urls, now)
         return outcome
 
     def add_aliases(self, article_id: str, urls: list[str]) -> None:
         """Record more URLs that served an article already stored."""
+        with self.db.conn:
+            self._merge_aliases(article_id, set(urls), utc_now())
+
+    def _merge_aliases(self, article_id: str, urls: set[str], now: str) -> None:
         row = self.get_article(article_id)
         if row is None:
             return
-        aliases = sorted((set(row["alias_urls"]) | set(urls)) - {row["url"]})
-        now = utc_now()
-        with self.db.conn:
+        aliases = sorted((set(row["alias_urls"]) | urls) - {row["url"]})
+        if aliases != row["alias_urls"]:
             self.db.table("articles").update(article_id, {"alias_urls": json.dumps(aliases)})
-            for url in aliases:
-                self._see_url(url, article_id, row["site"], "alias", now)
+        for url in aliases:
+            self._see_url(url, article_id, row["site"], "alias", now)
 
     def set_listing_url(self, article_id: str, listing_url: str) -> None:
         """Record where an article is listed, if nothing was recorded yet."""

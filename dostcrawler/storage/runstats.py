@@ -100,6 +100,8 @@ def run_outcome(reason: str, stats: dict[str, Any]) -> tuple[str, str]:
     ):
         if count := int(stats.get(f"dostcrawler/errors/{key}", 0)):
             problems.append(f"{count} articles {what}")
+    if count := int(stats.get("dostcrawler/errors/warc", 0)):
+        problems.append(f"{count} responses could not be captured in the WARC file")
     if stats.get("dostcrawler/errors/export"):
         problems.append("the run's JSONL file could not be written")
     dead = ""
