@@ -15,6 +15,7 @@ import json
 import os
 import re
 import statistics
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -68,7 +69,10 @@ def trafilatura_body(html: bytes, url: str) -> str:
     return trafilatura.extract(html) or ""
 
 
-def main() -> None:
+def main() -> int:
+    if not (BENCHMARK / "ground-truth.json").is_file():
+        print(f"no Zyte benchmark at {BENCHMARK}: set ZYTE_BENCHMARK to its folder")
+        return 2
     truth = json.loads((BENCHMARK / "ground-truth.json").read_text(encoding="utf-8"))
     pages = {
         key: gzip.decompress((BENCHMARK / "html" / f"{key}.html.gz").read_bytes())
@@ -93,7 +97,8 @@ def main() -> None:
             f"| {name} | {precision:.3f} | {recall:.3f} | {f1:.3f} | "
             f"{statistics.median(times):.1f} | {p95:.1f} |"
         )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
