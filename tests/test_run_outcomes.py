@@ -4,6 +4,7 @@ run's status and exit code; a run cut short never hides the back catalogue from 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import sqlite3
@@ -122,23 +123,51 @@ def test_an_unreachable_host_fails_in_one_line_without_a_traceback(tmp_path: Pat
     assert "vinhlong: failed (no listing page came back: 1 × connection_refused)" in result.stderr
 
 
-def test_an_export_that_cannot_be_written_is_a_loud_failure(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite"
-    exports = tmp_path / "exports"
+def _crawl_blocked(
+    db: Path, exports: Path, folder: str, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """Crawl with `exports/<folder>` unwritable (a file stands where the folder would go: as
+    unwritable as a full or read-only disk, and so for root too)."""
     exports.mkdir()
-    (exports / "jsonl").write_text("not a folder")  # as unwritable as a full or read-only disk
+    (exports / folder).write_text("not a folder")
     with serve_site(SITE.folder) as server:
-        result = run_cli(
+        return run_cli(
             "crawl", "vinhlong", "--origin", server.origin, "--db", str(db),
-            "--export-dir", str(exports), "--delay", "0", "--no-warc",
+            "--export-dir", str(exports), "--delay", "0", *extra,
         )  # fmt: skip
+
+
+def test_an_export_that_cannot_be_written_fails_the_run_in_one_line(tmp_path: Path) -> None:
+    db, exports = tmp_path / "archive.sqlite", tmp_path / "exports"
+    result = _crawl_blocked(db, exports, "jsonl", "--no-warc")
     assert result.returncode == 1
-    assert f"cannot write {exports / 'jsonl' / 'vinhlong'}" in result.stderr
     assert "Traceback" not in result.stderr
-    assert "vinhlong: incomplete (the run's JSONL file could not be written)" in result.stderr
+    target = exports / "jsonl" / "vinhlong"
+    assert re.search(
+        rf"vinhlong: failed \(cannot write {re.escape(str(target))}\S*: ", result.stderr
+    )
     with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
         assert conn.execute("select jsonl_path from crawls").fetchone() == (None,)
     assert _stored(db) == ARTICLES  # the archive itself has every article
+
+
+def test_captures_that_cannot_be_written_stop_the_run_and_the_next_completes(
+    tmp_path: Path,
+) -> None:
+    db, exports = tmp_path / "archive.sqlite", tmp_path / "exports"
+    result = _crawl_blocked(db, exports, "warc", "--no-attachments")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"vinhlong: failed (cannot write {exports / 'warc'}" in result.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert _stored(db) < ARTICLES  # it stopped rather than archive pages without captures
+    (exports / "warc").unlink()  # space is freed
+    with serve_site(SITE.folder) as server:
+        again = _crawl(server.origin, db, "--export-dir", str(exports))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert _stored(db) == ARTICLES
 
 
 def _served_as(tmp_path: Path, content_type: str, *, break_one: bool = False) -> Path:
@@ -189,19 +218,3 @@ def test_bytes_no_charset_decodes_make_the_run_incomplete(tmp_path: Path) -> Non
             ["\ufffd"],
         ).fetchone()[0]
     assert flagged == 1
-
-
-def test_captures_that_cannot_be_written_make_the_run_incomplete(tmp_path: Path) -> None:
-    db = tmp_path / "archive.sqlite"
-    exports = tmp_path / "exports"
-    exports.mkdir()
-    (exports / "warc").write_text("not a folder")  # as unwritable as a full or read-only disk
-    with serve_site(SITE.folder) as server:
-        result = run_cli(
-            "crawl", "vinhlong", "--origin", server.origin, "--db", str(db),
-            "--export-dir", str(exports), "--delay", "0", "--no-attachments",
-        )  # fmt: skip
-    assert result.returncode == 1
-    assert "cannot capture" in result.stderr and "Traceback" not in result.stderr
-    assert "responses could not be captured in the WARC file" in result.stderr
-    assert _stored(db) == ARTICLES  # the articles themselves are archived

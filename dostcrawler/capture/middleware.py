@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 
 from dostcrawler.capture.cdxj import cdxj_path, write_cdxj
 from dostcrawler.capture.warc import Capture, WarcFile, payload_digest
-from dostcrawler.pipelines.shared import archive_for, run_for
+from dostcrawler.pipelines.shared import archive_for, run_for, stop_run
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -73,12 +74,14 @@ class WarcCaptureMiddleware:
         try:
             capture = self._capture(request, response, url, earlier)
         except OSError as exc:
-            # A full or read-only disk: the page is still used, but the run says what it lost.
+            # A full or read-only disk: an archival crawl without its captures stops, failed.
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("dostcrawler/errors/warc")
-            reason = getattr(exc, "strerror", None) or str(exc)
-            logger.error("cannot capture %s in its WARC file: %s", url, reason)
-            return response
+            cause = getattr(exc, "strerror", None) or str(exc)
+            why = f"cannot write {getattr(exc, 'filename', None) or self._file().path}: {cause}"
+            logger.error("%s (capturing %s)", why, url)
+            stop_run(self.crawler, why)
+            raise IgnoreRequest(why) from None
         archive.add_capture(capture, run.crawl_id, run.site)
         request.meta[WARC_META_KEY] = capture.pointer()
         if self.crawler.stats is not None:

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from scrapy.utils.defer import deferred_from_coro
+
 from dostcrawler.storage.db import Archive
 
 if TYPE_CHECKING:
@@ -53,3 +55,18 @@ def begin_run(crawler: Crawler, run: Run) -> None:
 def run_for(crawler: Crawler) -> Run:
     """The crawler's current run (the store pipeline begins it when the spider opens)."""
     return _runs[crawler]
+
+
+STOPPED_BECAUSE = "dostcrawler/stopped_because"
+
+
+def stop_run(crawler: Crawler, why: str) -> None:
+    """Stop the crawl at once because the archive cannot be written (a full disk, a read-only
+    or vanished folder): going on would fetch pages only to lose them. The first reason is the
+    run's `status_reason` (runstats.run_outcome makes the run "failed")."""
+    stats = crawler.stats
+    if stats is None or stats.get_value(STOPPED_BECAUSE):
+        return
+    stats.set_value(STOPPED_BECAUSE, why)
+    if crawler.engine is not None:
+        deferred_from_coro(crawler.engine.close_spider_async(reason="write_failed"))

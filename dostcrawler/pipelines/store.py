@@ -12,7 +12,14 @@ from scrapy import signals
 
 from dostcrawler.extract.template import template_data
 from dostcrawler.items import Article, AttachmentFile
-from dostcrawler.pipelines.shared import Run, archive_for, begin_run, release_archive, run_for
+from dostcrawler.pipelines.shared import (
+    Run,
+    archive_for,
+    begin_run,
+    release_archive,
+    run_for,
+    stop_run,
+)
 from dostcrawler.storage import lock
 from dostcrawler.storage.export import write_jsonl
 from dostcrawler.storage.runstats import covers_back_catalogue, run_outcome
@@ -94,11 +101,13 @@ class StorePipeline:
             if mark_syndicated(archive, item):
                 stats.inc_value("dostcrawler/articles/near_duplicates")
         except (OSError, sqlite3.Error) as exc:
-            # A full disk or a read-only folder: counted, said once per item, and the run is
-            # not "finished" (runstats.run_outcome); the next run fetches the article again.
+            # A full disk or a read-only folder: the run stops, failed, saying where and why;
+            # what was committed stays, and the next run fetches the rest.
             stats.inc_value("dostcrawler/errors/write")
-            what = "attachment" if isinstance(item, AttachmentFile) else "article"
-            logger.error("cannot store %s %s: %s", what, item.url, _os_error(exc))
+            where = getattr(exc, "filename", None) or archive.path
+            why = f"cannot write {where}: {_os_error(exc)}"
+            logger.error("%s (storing %s)", why, item.url)
+            stop_run(self.crawler, why)
         return item
 
     def _aliases_to_save(self, item: Article) -> dict[str, set[str]]:
@@ -133,7 +142,9 @@ class StorePipeline:
             count = write_jsonl(archive.iter_articles(crawl_id=self.crawl_id), target)
         except OSError as exc:
             self.crawler.stats.inc_value("dostcrawler/errors/export")
-            logger.error("cannot write %s: %s", target, _os_error(exc))
+            why = f"cannot write {target}: {_os_error(exc)}"
+            logger.error(why)
+            stop_run(self.crawler, why)
             return
         self.jsonl_path = target
         logger.info("wrote %d articles to %s", count, target)

@@ -75,6 +75,8 @@ def run_outcome(reason: str, stats: dict[str, Any]) -> tuple[str, str]:
     could not be parsed, decoded or written. failed: nothing came back, or nothing was stored
     and something went wrong (every article link dead included). Any other Scrapy close
     reason ("shutdown": Ctrl-C or a signal) is kept as it is."""
+    if stopped := stats.get("dostcrawler/stopped_because"):  # see pipelines.shared.stop_run
+        return "failed", str(stopped)
     if reason != "finished":
         return reason, "interrupted before the walk was over" if reason == "shutdown" else reason
     listing, article = failures(stats, "listing"), failures(stats, "article")
