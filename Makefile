@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-extract bench-crawl bench-blind bench-zyte clean
+.PHONY: demo test lint bench bench-extract bench-crawl bench-blind bench-zyte faults clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,5 +36,8 @@ bench-blind: $(STAMP)
 
 bench-zyte: $(STAMP)
 	$(BIN)/python -m tests.bench_zyte
+
+faults: $(STAMP)
+	$(BIN)/python -m tests.faults
 
 bench: bench-extract bench-crawl bench-blind bench-zyte

@@ -18,6 +18,8 @@ USER_AGENT = (
     "archival crawler for public DOST news)"
 )
 ROBOTSTXT_OBEY = True
+# A redirect loop that the duplicate filter ends is a failed article, said and counted.
+DUPEFILTER_CLASS = "dostcrawler.dupefilter.RedirectLoopDupeFilter"
 
 # Politeness: these are old, slow government servers. At most 2 requests in flight per site.
 CONCURRENT_REQUESTS = 8

@@ -70,7 +70,7 @@ def test_a_dead_link_is_said_but_leaves_the_run_finished(tmp_path: Path) -> None
     with serve_site(_site_copy(tmp_path, {missing: 404})) as server:
         result = _crawl(server.origin, db)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "vinhlong: finished (1 linked page is gone (404/410))" in result.stderr
+    assert "vinhlong: finished (1 linked page not archived: 1 × http_404)" in result.stderr
     assert _stored(db) == ARTICLES - 1
 
 

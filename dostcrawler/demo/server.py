@@ -43,13 +43,20 @@ class SiteServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, folder: Path, *, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        delay: float = 0.0,
+        handler: type[BaseHTTPRequestHandler] | None = None,
+    ) -> None:
         self.folder = folder
         # Seconds to wait before each answer: a slow old server, for interruption tests.
         self.delay = delay
         self.routes = load_routes(folder)
         self.requests: list[tuple[str, str]] = []
-        super().__init__(("127.0.0.1", 0), _Handler)
+        # A handler of its own: the tests' fault-injecting server (tests/faultserver.py).
+        super().__init__(("127.0.0.1", 0), handler or SiteHandler)
 
     @property
     def origin(self) -> str:
@@ -57,7 +64,7 @@ class SiteServer(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}"
 
 
-class _Handler(BaseHTTPRequestHandler):
+class SiteHandler(BaseHTTPRequestHandler):
     server: SiteServer
     protocol_version = "HTTP/1.1"
 
@@ -110,9 +117,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve_site(folder: Path, *, delay: float = 0.0) -> Iterator[SiteServer]:
+def serve_site(
+    folder: Path, *, delay: float = 0.0, handler: type[BaseHTTPRequestHandler] | None = None
+) -> Iterator[SiteServer]:
     """Serve a site folder on 127.0.0.1:<free port> for the duration of the block."""
-    server = SiteServer(folder, delay=delay)
+    server = SiteServer(folder, delay=delay, handler=handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:

@@ -153,6 +153,8 @@ class StorePipeline:
         """Close the run's row with the final stats."""
         if self.crawl_id is None:
             return
+        if reason == "finished":
+            self.spider.count_unanswered()
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         status, why = run_outcome(reason, stats)
         if why:

@@ -24,6 +24,14 @@ NETWORK_ERRORS = {
     "DownloadFailedError": "download_failed",
     "SSLError": "tls",
 }
+IGNORED_BECAUSE = {
+    "max redirections": "redirect_loop",
+    "download_maxsize": "too_large",
+    "maxsize": "too_large",
+    "cannot write": "write_failed",
+    "offsite": "offsite_redirect",
+    "forbidden by robots.txt": "robots_forbidden",
+}
 
 
 def failure_reason(failure: Failure) -> str:
@@ -31,6 +39,11 @@ def failure_reason(failure: Failure) -> str:
     if isinstance(failure.value, HttpError):
         return f"http_{failure.value.response.status}"
     name = type(failure.value).__name__
+    if name == "IgnoreRequest":  # Scrapy's middlewares say why only in the message
+        message = str(failure.value).lower()
+        for words, reason in IGNORED_BECAUSE.items():
+            if words in message:
+                return reason
     return NETWORK_ERRORS.get(name, name)
 
 

@@ -103,6 +103,10 @@ class NewsSpider(scrapy.Spider):
         self.requested: set[str] = set()
         # Articles linked but not requested because of --max-articles.
         self.left_for_later: set[str] = set()
+        # Article pages requested, and those answered or failed: every request accounts for
+        # itself, so a page that a middleware drops without a word is still counted.
+        self.fetching: set[str] = set()
+        self.resolved: set[str] = set()
         self.url_aliases: dict[str, set[str]] = defaultdict(set)
         # Ids whose url_aliases gained an address the archive does not have yet.
         self.unsaved_aliases: set[str] = set()
@@ -354,6 +358,7 @@ class NewsSpider(scrapy.Spider):
                 self._count("skipped/max_articles")
             return
         self.requested.add(article_id)
+        self.fetching.add(article_id)
         yield scrapy.Request(
             printed,
             callback=self.parse_article,
@@ -365,6 +370,7 @@ class NewsSpider(scrapy.Spider):
         self, response: Response, article_id: str, hint: ListingHint
     ) -> Iterator[Article | scrapy.Request]:
         """Extract the article, fetch its documents, and follow links to other articles."""
+        self.resolved.add(article_id)
         if not isinstance(response, TextResponse):
             self._count("skipped/non_html_article")
             logger.warning(
@@ -512,8 +518,10 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         """An article page that never came back (after retries): counted by reason, retried
         by the next run (the article is not in the archive, so it is not known)."""
+        request = failure.request  # type: ignore[attr-defined]
+        self.resolved.add(request.cb_kwargs.get("article_id", ""))
         self._count(f"failed/article/{failure_reason(failure)}")
-        url = failure.request.url  # type: ignore[attr-defined]
+        url = request.url
         logger.warning("article %s failed: %s", url, failure_text(failure))
 
     # Helpers ----------------------------------------------------------------------------------
@@ -525,6 +533,18 @@ class NewsSpider(scrapy.Spider):
         prefixes = self.profile.path_prefixes
         path = urlsplit(url).path.lower()
         return not prefixes or any(path.startswith(p.lower()) for p in prefixes)
+
+    def count_unanswered(self) -> None:
+        """Article pages requested that neither came back nor failed with a reason (a
+        middleware dropped them): lost all the same, so counted as failed."""
+        if lost := self.fetching - self.resolved:
+            self._count_by("failed/article/no_answer", len(lost))
+            for article_id in sorted(lost)[:5]:
+                logger.warning("article %s: requested, never answered", article_id)
+
+    def _count_by(self, key: str, count: int) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"dostcrawler/{key}", count)
 
     def _add_alias(self, article_id: str, url: str) -> None:
         """Note one more address of an article; the store saves it as soon as the article is

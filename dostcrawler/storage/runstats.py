@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 SUMMARY_COLUMNS = {
@@ -49,8 +50,9 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# A page answering these is a dead link on the site, not a failed fetch.
-DEAD_LINKS = frozenset({"http_404", "http_410"})
+# Not failed fetches: a dead link on the site (404, 410), or a page the site's robots.txt
+# forbids (never requested, by politeness).
+DEAD_LINKS = frozenset({"http_404", "http_410", "robots_forbidden"})
 
 
 def failures(stats: dict[str, Any], kind: str) -> dict[str, int]:
@@ -87,9 +89,9 @@ def run_outcome(reason: str, stats: dict[str, Any]) -> tuple[str, str]:
         int(stats.get(f"dostcrawler/articles/{outcome}", 0))
         for outcome in ("new", "updated", "unchanged")
     )
-    gone = _dead_links(listing) + _dead_links(article)
+    gone = Counter(_dead_links(listing)) + Counter(_dead_links(article))
     if not stats.get("dostcrawler/pages/article") and article:
-        gone = []  # not one article page came back: the addresses are wrong, not dead
+        gone = Counter()  # not one article page came back: the addresses are wrong, not dead
     problems = []
     for kind, counts in (("listing", listing), ("article", article)):
         broken = {k: v for k, v in counts.items() if not gone or k not in DEAD_LINKS}
@@ -107,8 +109,8 @@ def run_outcome(reason: str, stats: dict[str, Any]) -> tuple[str, str]:
     if stats.get("dostcrawler/errors/export"):
         problems.append("the run's JSONL file could not be written")
     dead = ""
-    if count := sum(gone):
-        dead = f"{count} linked {'page is' if count == 1 else 'pages are'} gone (404/410)"
+    if count := sum(gone.values()):
+        dead = f"{count} linked {'page' if count == 1 else 'pages'} not archived: {describe(gone)}"
     if not problems:
         seen = stored + int(stats.get("dostcrawler/skipped/known_article", 0))
         if seen or stats.get("dostcrawler/skipped/older_than_since"):
@@ -117,8 +119,8 @@ def run_outcome(reason: str, stats: dict[str, Any]) -> tuple[str, str]:
     return ("incomplete" if stored else "failed"), "; ".join(p for p in (*problems, dead) if p)
 
 
-def _dead_links(counts: dict[str, int]) -> list[int]:
-    return [count for reason, count in counts.items() if reason in DEAD_LINKS]
+def _dead_links(counts: dict[str, int]) -> dict[str, int]:
+    return {reason: count for reason, count in counts.items() if reason in DEAD_LINKS}
 
 
 def covers_back_catalogue(status: str, stats: dict[str, Any], *, since: str | None) -> bool:
