@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -154,8 +155,13 @@ def sites(nl: bool) -> None:
 )
 @click.option(
     "--origin",
-    help="Replace the profile's scheme and host, e.g. http://127.0.0.1:8000 "
-    "(a moved site, a local mirror).",
+    help="Fetch from this scheme and host instead, e.g. http://127.0.0.1:8000 (a local "
+    "mirror, a moved site); the archive records the site's own addresses.",
+)
+@click.option(
+    "--site-host",
+    help="With one --start-url on a mirror: the real site's scheme and host, which the "
+    "archive records (e.g. https://skhcn.example.gov.vn).",
 )
 @db_option
 @export_dir_option
@@ -190,6 +196,7 @@ def crawl(
     profile_files: tuple[str, ...],
     start_urls: tuple[str, ...],
     origin: str | None,
+    site_host: str | None,
     db_path: str,
     export_dir: str,
     every_site: bool,
@@ -223,6 +230,8 @@ def crawl(
     if every_site:
         profiles += [p for p in _checked(all_sites) if p.enabled and p.name not in site_names]
     profiles += [_checked(load_profile_file, path) for path in profile_files]
+    if site_host:
+        start_urls, origin = _on_mirror(start_urls, origin, site_host)
     profiles += named_generic_profiles(start_urls, name, province, publisher)
     if not profiles:
         raise click.UsageError(
@@ -259,6 +268,27 @@ def crawl(
         sys.exit(130)  # stopped by Ctrl-C (or SIGTERM), as a shell reports an interrupt
     if statuses != {"finished"}:
         sys.exit(1)
+
+
+def _on_mirror(
+    start_urls: tuple[str, ...], origin: str | None, site_host: str
+) -> tuple[tuple[str, ...], str]:
+    """--start-url on a mirror plus --site-host: the site's own start URL, and the mirror as
+    --origin (requests go there, the archive records the site's addresses)."""
+    if len(start_urls) != 1 or origin:
+        raise click.UsageError(
+            "--site-host goes with one --start-url (on the mirror), not --origin"
+        )
+    real, mirror = urlsplit(site_host), urlsplit(start_urls[0])
+    if real.scheme not in ("http", "https") or not real.netloc or real.path.strip("/"):
+        raise click.BadParameter(
+            "expected a scheme and host such as https://skhcn.example.gov.vn",
+            param_hint="--site-host",
+        )
+    recorded = mirror._replace(scheme=real.scheme, netloc=real.netloc).geturl()
+    fetched_from = f"{mirror.scheme}://{mirror.netloc}"
+    click.echo(f"fetching from {fetched_from}; recording as {recorded} (--site-host)", err=True)
+    return (recorded,), fetched_from
 
 
 def crawl_summary(result: Any) -> str:

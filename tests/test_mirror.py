@@ -83,3 +83,24 @@ def test_generic_mode_ids_do_not_depend_on_the_mirror(tmp_path: Path) -> None:
             ids.append(sorted(i for (i,) in conn.execute("select id from articles")))
     assert len(ids[0]) == len(SITE.articles)
     assert ids[0] == ids[1]
+
+
+def test_site_host_names_the_real_site_of_a_start_url_on_a_mirror(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with serve_site(SITE.folder) as server:
+        result = run_cli(
+            "crawl", "--start-url", server.origin + SITE.expected["start_path"],
+            "--site-host", SITE.origin, "--name", "vinhlong_mirror", "--db", str(db),
+            "--export-dir", str(tmp_path), "--delay", "0", "--no-attachments",
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"fetching from {server.origin}; recording as {SITE.origin}" in result.stderr
+    articles, known = _urls(db)
+    assert articles == {SITE.origin + a["path"] for a in SITE.articles}
+    assert all(url.startswith(SITE.origin) for url in known)
+
+
+def test_site_host_needs_one_start_url_and_no_origin() -> None:
+    result = run_cli("crawl", "vinhlong", "--site-host", "https://x.gov.vn", "--origin", "http://a")
+    assert result.returncode == 2
+    assert "--site-host goes with one --start-url" in result.stderr
