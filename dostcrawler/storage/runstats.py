@@ -71,12 +71,13 @@ def run_outcome(reason: str, stats: dict[str, Any]) -> tuple[str, str]:
     """The run's status and, unless it is a clean "finished", why, in one line.
 
     finished: every page the walk met came back and every article found was stored, except
-    dead links (a page answering 404 or 410): real sites link deleted articles and pages from
-    their sidebars, and that is the site's state, said but not an error. incomplete: some
-    articles were stored, but pages failed (5xx, timeouts, refused connections) or articles
-    could not be parsed, decoded or written. failed: nothing came back, or nothing was stored
-    and something went wrong (every article link dead included). Any other Scrapy close
-    reason ("shutdown": Ctrl-C or a signal) is kept as it is."""
+    dead links (a page answering 404 or 410) and pages robots.txt forbids: real sites link
+    deleted articles from their sidebars, and that is the site's state, said but not an
+    error. incomplete: some articles were stored, but pages failed (5xx, timeouts, refused
+    connections, redirect loops, no answer) or articles could not be parsed or decoded.
+    failed: nothing came back, nothing was stored and something went wrong (every article
+    link dead included), or the archive could not be written (pipelines.shared.stop_run). Any
+    other Scrapy close reason ("shutdown": Ctrl-C or a signal) is kept as it is."""
     if stopped := stats.get("dostcrawler/stopped_because"):  # see pipelines.shared.stop_run
         return "failed", str(stopped)
     if reason != "finished":
@@ -100,14 +101,9 @@ def run_outcome(reason: str, stats: dict[str, Any]) -> tuple[str, str]:
     for key, what in (
         ("parse", "could not be parsed"),
         ("decode", "hold bytes that could not be decoded (flagged low confidence)"),
-        ("write", "could not be written"),
     ):
         if count := int(stats.get(f"dostcrawler/errors/{key}", 0)):
             problems.append(f"{count} articles {what}")
-    if count := int(stats.get("dostcrawler/errors/warc", 0)):
-        problems.append(f"{count} responses could not be captured in the WARC file")
-    if stats.get("dostcrawler/errors/export"):
-        problems.append("the run's JSONL file could not be written")
     dead = ""
     if count := sum(gone.values()):
         dead = f"{count} linked {'page' if count == 1 else 'pages'} not archived: {describe(gone)}"
