@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-extract bench-crawl bench-blind bench-zyte faults clean
+.PHONY: demo test lint chromium bench bench-extract bench-crawl bench-blind bench-zyte faults clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,13 +14,21 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/dostcrawler demo
 
-test: $(STAMP) lint
+test: $(STAMP) lint chromium
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check dostcrawler tests
 	$(BIN)/ruff format --check dostcrawler tests
 	$(BIN)/mypy
+
+# A real headless browser for the tests of what people look at (Datasette pages, the
+# coverage report): Debian's Chromium, installed once.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 clean:
 	rm -rf $(VENV) build *.egg-info
