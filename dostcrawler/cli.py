@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -399,6 +400,39 @@ def parse(file: str, url: str, site: str | None, profile_file: str | None) -> No
     except ValueError as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option("--site", help="Only this site.")
+@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def search(
+    query: str, db_path: str, site: str | None, since: str | None, limit: int, as_json: bool
+) -> None:
+    """Full-text search of the archive, with or without diacritics, best match first.
+
+    \b
+    Example:
+        dostcrawler search "chuyen doi so" --site vinhphuc --since 2024-01-01
+    """
+    if since:
+        _check_date(since, "--since")
+    archive = open_archive(db_path, must_exist=True)
+    try:
+        _check_site(archive, site)
+        hits = archive.search(query, site=site, since=since, limit=limit)
+    finally:
+        archive.close()
+    for hit in hits:
+        if as_json:
+            click.echo(json.dumps(asdict(hit), ensure_ascii=False))
+        else:
+            click.echo(f"{hit.published_at or '(undated)':<25} {hit.id}\n  {hit.title}")
+            click.echo(f"  {hit.snippet}\n  {hit.url}\n")
+    click.echo(f"{len(hits)} {'article' if len(hits) == 1 else 'articles'} found", err=True)
 
 
 @cli.command()

@@ -53,7 +53,7 @@ import numpy.typing as npt
 from datasketch import MinHash
 from sqlite_utils import Database
 
-from dostcrawler.storage.db import fold_diacritics
+from dostcrawler.storage.search import fold_diacritics
 
 SHINGLE_WORDS = 5
 MIN_WORDS = 50

@@ -178,8 +178,8 @@ def test_vinhphuc_lowercase_variant_is_an_alias(crawl_twice: Callable[[str], Cra
 def test_search_works_with_and_without_diacritics(crawl_twice: Callable[[str], Crawled]) -> None:
     archive = Archive(crawl_twice("vinhphuc").db)
     try:
-        with_marks = {r["id"] for r in archive.search("chuyển đổi số")}
-        without = {r["id"] for r in archive.search("chuyen doi so")}
+        with_marks = {hit.id for hit in archive.search("chuyển đổi số")}
+        without = {hit.id for hit in archive.search("chuyen doi so")}
     finally:
         archive.close()
     assert "vinhphuc:tintuchoatdong-1044" in with_marks

@@ -10,8 +10,9 @@ import pytest
 
 from dostcrawler.items import RECORD_FIELDS, Article
 from dostcrawler.pipelines.normalize import NormalizePipeline
-from dostcrawler.storage.db import Archive, fold_diacritics
+from dostcrawler.storage.db import Archive
 from dostcrawler.storage.export import write_jsonl
+from dostcrawler.storage.search import fold_diacritics
 
 
 def _article(**changes: object) -> Article:
@@ -62,6 +63,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
             "m004_crawl_summary",
             "m005_near_duplicates",
             "m006_crawl_profile",
+            "m007_contentless_search",
         ]
         assert archive.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     finally:

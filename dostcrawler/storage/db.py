@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from dostcrawler import __version__
 from dostcrawler.capture.warc import Capture
 from dostcrawler.items import RECORD_FIELDS, Article, AttachmentFile
 from dostcrawler.profiles.model import SiteProfile
+from dostcrawler.storage import search
 from dostcrawler.storage.files import store_file
 from dostcrawler.storage.migrations import LIST_COLUMNS, migrations
 from dostcrawler.storage.runstats import summarize
@@ -64,12 +64,6 @@ def archive_folder(path: Path) -> None:
 def utc_now() -> str:
     """Now, UTC, ISO 8601 with a Z."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def fold_diacritics(text: str) -> str:
-    """Vietnamese without marks, đ as d: "Chuyển đổi số" -> "chuyen doi so"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 class Archive:
@@ -240,10 +234,12 @@ class Archive:
             record["version"] = existing["version"] + 1 if changed else existing["version"]
             outcome = "updated" if changed else "unchanged"
         with self.db.conn:
+            if existing is not None:
+                search.unindex_article(self.db, self._rowid(article.id), existing)
             self.db.table("articles").upsert(encode_row(record), pk="id")
             if outcome != "unchanged":
                 self._add_version(record, crawl_id)
-            self._index(record)
+            search.index_article(self.db, self._rowid(article.id), record)
             self._see_url(record["url"], article.id, article.site, "canonical", now)
             for alias in record["alias_urls"]:
                 self._see_url(alias, article.id, article.site, "alias", now)
@@ -291,20 +287,16 @@ class Archive:
             pk=("article_id", "version"),
         )
 
-    def _index(self, record: dict[str, Any]) -> None:
-        authors = ", ".join(record["authors"])
-        text = " ".join(filter(None, [record["title"], record["lead"], record["body"], authors]))
-        self.db.table("articles_search").upsert(
-            {
-                "id": record["id"],
-                "title": record["title"],
-                "lead": record["lead"],
-                "body": record["body"],
-                "authors": authors,
-                "folded": fold_diacritics(text),
-            },
-            pk="id",
+    def _rowid(self, article_id: str) -> int:
+        return int(
+            self.db.execute("select rowid from articles where id = ?", [article_id]).fetchone()[0]
         )
+
+    def reindex_search(self) -> int:
+        """Rebuild the search index from the articles (after a bulk change such as an ingest,
+        or to repair it); returns how many articles it holds."""
+        with self.db.conn:
+            return search.rebuild_index(self.db)
 
     def _see_url(self, url: str, article_id: str, site: str, kind: str, now: str) -> None:
         table = self.db.table("urls")
@@ -401,17 +393,11 @@ class Archive:
         for values in cursor:
             yield decode_row(dict(zip(names, values, strict=True)))
 
-    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search, with or without diacritics."""
-        terms = " ".join(f'"{word}"' for word in query.replace('"', " ").split())
-        sql = (
-            "select articles.id, articles.title, articles.published_at from articles_search_fts "
-            "join articles_search on articles_search.rowid = articles_search_fts.rowid "
-            "join articles on articles.id = articles_search.id "
-            "where articles_search_fts match ? order by rank limit ?"
-        )
-        cursor = self.db.execute(sql, [terms, limit])
-        return [dict(zip(("id", "title", "published_at"), row, strict=True)) for row in cursor]
+    def search(
+        self, query: str, *, site: str | None = None, since: str | None = None, limit: int = 20
+    ) -> list[search.Hit]:
+        """Full-text search, with or without diacritics, best first (see storage.search)."""
+        return search.search(self.db, query, site=site, since=since, limit=limit)
 
     LOW_CONFIDENCE_QUERY = (
         "select id, url, json_extract(extractor, '$.confidence') as confidence, "

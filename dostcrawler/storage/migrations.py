@@ -218,3 +218,16 @@ def m006_crawl_profile(db: Database) -> None:
     db.table("crawls").add_column("status_reason", str)
     db.table("crawls").add_column("covers_catalogue", int)
     db.execute("update crawls set covers_catalogue = (status = 'finished')")
+
+
+@migrations()
+def m007_contentless_search(db: Database) -> None:
+    """Search without a second copy of the text: the contentless `articles_fts` keyed by the
+    articles' rowid (dostcrawler.storage.search) replaces `articles_search` and its index."""
+    from dostcrawler.storage import search
+
+    for table in ("articles_search_fts", "articles_search"):
+        if db[table].exists():
+            db.execute(f"drop table {table}")
+    search.create_index(db)
+    search.rebuild_index(db)
