@@ -403,6 +403,34 @@ def parse(file: str, url: str, site: str | None, profile_file: str | None) -> No
 
 
 @cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="0: any free."
+)
+def serve(db_path: str, host: str, port: int) -> None:
+    """Browse and search the archive in Datasette (read-only), with its data dictionary.
+
+    \b
+    Example:
+        dostcrawler serve --db exports/archive.sqlite --port 8001
+    """
+    from dostcrawler.browse import bind
+    from dostcrawler.browse import serve as run_datasette
+
+    open_archive(db_path, must_exist=True).close()  # brings an older archive's schema up to date
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"Serving {db_path} at http://{shown}:{sock.getsockname()[1]}/ (Ctrl-C stops)", err=True
+    )
+    run_datasette(Path(db_path), sock)
+
+
+@cli.command()
 @click.argument("query")
 @db_option
 @click.option("--site", help="Only this site.")

@@ -25,6 +25,7 @@ from dostcrawler.storage import search
 from dostcrawler.storage.files import store_file
 from dostcrawler.storage.migrations import LIST_COLUMNS, migrations
 from dostcrawler.storage.runstats import summarize
+from dostcrawler.storage.views import ensure_views
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -78,6 +79,7 @@ class Archive:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db.enable_wal()
             migrations.apply(self.db)
+            ensure_views(self.db)
         except (OSError, sqlite3.Error) as exc:
             raise ArchiveError(f"cannot open the archive {self.path}: {exc}") from None
 
