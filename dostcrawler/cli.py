@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from dataclasses import asdict
@@ -25,26 +26,27 @@ from dostcrawler.storage.db import Archive, ArchiveError
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 DEFAULT_DB = "exports/archive.sqlite"
 DEFAULT_EXPORT_DIR = "exports"
+DEMO_DIR = "exports/demo"
 
 
-def db_option(fn: Any) -> Any:
+def db_option(fn: Any, default: str = DEFAULT_DB) -> Any:
     """--db PATH, shared by every command that reads or writes the archive."""
     return click.option(
         "--db",
         "db_path",
         type=click.Path(dir_okay=False),
-        default=DEFAULT_DB,
+        default=default,
         show_default=True,
         help="SQLite archive file.",
     )(fn)
 
 
-def export_dir_option(fn: Any) -> Any:
+def export_dir_option(fn: Any, default: str = DEFAULT_EXPORT_DIR) -> Any:
     """--export-dir DIR: where JSONL, WARC and attachment files go (and are read back from)."""
     return click.option(
         "--export-dir",
         type=click.Path(file_okay=False),
-        default=DEFAULT_EXPORT_DIR,
+        default=default,
         show_default=True,
         help="Folder for jsonl/, warc/ and files/.",
     )(fn)
@@ -91,10 +93,11 @@ def cli() -> None:
 
 
 @cli.command()
-@db_option
-@export_dir_option
+@functools.partial(db_option, default=f"{DEMO_DIR}/archive.sqlite")
+@functools.partial(export_dir_option, default=DEMO_DIR)
 def demo(db_path: str, export_dir: str) -> None:
-    """Crawl the bundled demo site (served on 127.0.0.1) into the archive.
+    """Crawl the bundled demo site (served on 127.0.0.1) into an archive of its own, so that
+    its copy of a real site's pages never mixes with a real crawl of that site.
 
     \b
     Example:
@@ -102,6 +105,8 @@ def demo(db_path: str, export_dir: str) -> None:
     """
     from dostcrawler.demo.run import run_demo
 
+    if db_path == f"{DEMO_DIR}/archive.sqlite":
+        Path(DEMO_DIR).mkdir(parents=True, exist_ok=True)  # the demo's own folder
     open_archive(db_path).close()
     run_demo(db_path=db_path, export_dir=export_dir, echo=click.echo)
 
@@ -470,21 +475,34 @@ def search(
 @click.option(
     "-o", "--output", default="-", show_default=True, help="Output file, or - for stdout."
 )
-def export(db_path: str, site: str | None, since: str | None, output: str) -> None:
-    """Write the archive as JSON Lines, in a stable order (site, published_at, id).
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet", "jsonld"]),
+    help="Output format (default: from the file's extension, else jsonl).",
+)
+def export(db_path: str, site: str | None, since: str | None, output: str, fmt: str | None) -> None:
+    """Write the archive as JSON Lines (or CSV, Parquet, JSON-LD), in a stable order (site,
+    published_at, id).
 
     \b
     Example:
         dostcrawler export --site vinhphuc -o vinhphuc.jsonl
+        dostcrawler export --since 2024-01-01 -o articles.csv
     """
-    from dostcrawler.storage.export import write_jsonl
+    from dostcrawler.storage.formats import ExportError, write_export
 
     if since:
         _check_date(since, "--since")
+    suffix = Path(output).suffix.lstrip(".")
+    fmt = fmt or (suffix if suffix in ("csv", "parquet", "jsonld") else "jsonl")
     archive = open_archive(db_path, must_exist=True)
     try:
         _check_site(archive, site)
-        count = write_jsonl(archive.iter_articles(site=site, since=since), output)
+        records = archive.iter_articles(site=site, since=since)
+        count = write_export(records, output, fmt, url_of=archive.article_url)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
     finally:

@@ -170,11 +170,12 @@ def test_demo_crawls_the_bundled_site(tmp_path: Path) -> None:
     import json
 
     expected = json.loads((ROOT / "dostcrawler/demo/site/expected.json").read_text("utf-8"))
-    db = tmp_path / "archive.sqlite"
-    result = run_cli(
-        "demo", "--db", str(db), "--export-dir", str(tmp_path / "exports"), cwd=tmp_path
-    )
+    result = run_cli("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    # Its own archive: the demo's copy of Vĩnh Phúc pages never enters a real archive.
+    db = tmp_path / "exports/demo/archive.sqlite"
+    assert not (tmp_path / "exports/archive.sqlite").exists()
+    assert list((tmp_path / "exports/demo/jsonl/vinhphuc").glob("*.jsonl"))
     assert f"Articles stored: {len(expected['articles'])}" in result.stdout
     from dostcrawler.storage.db import Archive
 

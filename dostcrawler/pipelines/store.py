@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sqlite3
 from datetime import UTC, datetime
@@ -138,8 +139,13 @@ class StorePipeline:
         site = self.spider.profile.name
         stem = run_for(self.crawler).stem
         target = self.export_dir / "jsonl" / site / f"{stem}.jsonl"
+        records = archive.iter_articles(crawl_id=self.crawl_id)
+        first = next(records, None)
+        if first is None:  # an empty file would look like a run that exported something
+            logger.info("no article stored or seen in this run: no JSONL file written")
+            return
         try:
-            count = write_jsonl(archive.iter_articles(crawl_id=self.crawl_id), target)
+            count = write_jsonl(itertools.chain([first], records), target)
         except OSError as exc:
             self.crawler.stats.inc_value("dostcrawler/errors/export")
             why = f"cannot write {target}: {_os_error(exc)}"

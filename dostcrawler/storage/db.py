@@ -199,6 +199,11 @@ class Archive:
         """Ids of every article of the site the archive holds."""
         return [row[0] for row in self.db.execute("select id from articles where site = ?", [site])]
 
+    def article_url(self, article_id: str) -> str | None:
+        """The URL of one article, if the archive holds it."""
+        row = self.db.execute("select url from articles where id = ?", [article_id]).fetchone()
+        return str(row[0]) if row else None
+
     def get_article(self, article_id: str) -> dict[str, Any] | None:
         """The current row of one article, lists decoded."""
         rows = list(self.db.table("articles").rows_where("id = ?", [article_id]))

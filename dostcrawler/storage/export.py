@@ -10,9 +10,10 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 
 def record_line(record: dict[str, Any]) -> str:
@@ -22,24 +23,35 @@ def record_line(record: dict[str, Any]) -> str:
 
 def write_jsonl(records: Iterable[dict[str, Any]], target: str | Path) -> int:
     """Write records to `target` atomically ("-" is stdout); returns the number written."""
+    with atomic_file(target) as out:
+        return _write(records, out)
+
+
+@contextmanager
+def atomic_file(target: str | Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A file that appears at `target` only once completely written and synced ("-" gives
+    stdout); on any error nothing is left behind."""
     if str(target) == "-":
-        return _write(records, sys.stdout)
+        yield sys.stdout
+        return
     path = Path(target)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            count = _write(records, out)
+        out: IO[Any] = (
+            os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        )
+        with out:
+            yield out
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return count
 
 
-def _write(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+def _write(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
     count = 0
     for record in records:
         out.write(record_line(record))
