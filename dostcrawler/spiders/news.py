@@ -49,6 +49,11 @@ logger = logging.getLogger(__name__)
 FLUSH_URL = "data:,"
 
 
+# Pages (listings and articles) scanned for a CMS's marks before generic mode settles for its
+# own rules: a CMS marks every page it makes, the first listing and articles included.
+DETECT_PAGES = 6
+
+
 class NewsSpider(scrapy.Spider):
     """Crawl one site: subclasses fix `profile`; this one takes -a profile= or -a start_url=."""
 
@@ -77,6 +82,7 @@ class NewsSpider(scrapy.Spider):
         if not hasattr(self, "profile"):
             raise ValueError("NewsSpider needs -a profile=FILE or -a start_url=URL")
         self.platform = PLATFORMS[self.profile.platform]
+        self._pages_scanned = 0  # pages scanned for the CMS that made them (generic mode)
         # A site with no article selectors of its own learns its template from its pages.
         own_rules = any(key.startswith("article.") for key in self.profile.own_keys)
         self.learner = (
@@ -225,11 +231,18 @@ class NewsSpider(scrapy.Spider):
 
     @property
     def _detecting(self) -> bool:
-        """Generic mode with no selectors of its own (--start-url): the pages name the CMS."""
-        return self.profile.platform == "generic" and not self.profile.own_keys
+        """Generic mode with no selectors of its own (--start-url): the pages name the CMS.
+        Every page of a site comes from the same CMS, so the first few tell whether any will:
+        after DETECT_PAGES pages that named none, no page is scanned again."""
+        return (
+            self.profile.platform == "generic"
+            and not self.profile.own_keys
+            and self._pages_scanned < DETECT_PAGES
+        )
 
     def _adopt_detected_platform(self, response: TextResponse) -> None:
         """Generic mode: once a page reveals its CMS, use that platform's preset and URL rules."""
+        self._pages_scanned += 1
         platform = detect_platform(response.url, response.text)
         if platform.name != "generic":
             logger.info("%s looks like %s: using its preset", response.url, platform.name)
