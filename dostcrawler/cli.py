@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -533,8 +534,20 @@ def _check_site(archive: Archive, site: str | None) -> None:
     help="Extract with this profile instead of the one its crawl recorded (its site only).",
 )
 @click.option("--dry-run", is_flag=True, help="Count what would change, per field; write nothing.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="one per core",
+    help="Worker processes extracting (the archive is written by one).",
+)
 def reextract(
-    db_path: str, export_dir: str, site: str | None, profile_file: str | None, dry_run: bool
+    db_path: str,
+    export_dir: str,
+    site: str | None,
+    profile_file: str | None,
+    dry_run: bool,
+    jobs: int,
 ) -> None:
     """Rebuild article rows from the WARC captures, with no network.
 
@@ -557,7 +570,9 @@ def reextract(
     finally:
         archive.close()
     try:
-        report = run_reextract(db_path, export_dir, site=site, profile=profile, dry_run=dry_run)
+        report = run_reextract(
+            db_path, export_dir, site=site, profile=profile, dry_run=dry_run, jobs=jobs
+        )
     except ReextractError as exc:
         raise click.ClickException(str(exc)) from None
     for name, described in sorted(report.recipes.items()):

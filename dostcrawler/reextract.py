@@ -10,11 +10,17 @@ re-extraction never changes an article's `site`, `id` or `url`; a dry run only c
 from __future__ import annotations
 
 import json
+import multiprocessing
+import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+from sqlite_utils import Database
 
 from dostcrawler.capture.warc import Capture, read_payload
 from dostcrawler.encoding import html_text
@@ -33,7 +39,7 @@ from dostcrawler.profiles import (
 )
 from dostcrawler.records import article_from_page, listing_hint
 from dostcrawler.spiders.learning import apply_template
-from dostcrawler.storage.db import Archive, record_changed
+from dostcrawler.storage.db import Archive, capture_by_id, find_capture, record_changed
 
 # What a re-extraction may change and a dry run compares (never site, id or url).
 COMPARED_FIELDS = (
@@ -116,8 +122,10 @@ def reextract(
     site: str | None = None,
     profile: SiteProfile | None = None,
     dry_run: bool = False,
+    jobs: int = 1,
 ) -> Report:
-    """Re-run extraction over every captured article of the archive (or of one site)."""
+    """Re-run extraction over every captured article of the archive (or of one site), in
+    `jobs` worker processes; the result is the same whatever the number."""
     if profile is not None:
         if site is not None and site != profile.name:
             raise ReextractError(
@@ -126,7 +134,6 @@ def reextract(
         site = profile.name
     report = Report()
     archive = Archive(db_path)
-    normalize = NormalizePipeline()
     runs: dict[str, int] = {}
     recipes: dict[str, Recipe] = {}
     try:
@@ -138,8 +145,8 @@ def reextract(
                 Recipe(profile, origin="--profile") if profile else recorded_recipe(archive, name)
             )
             report.recipes[name] = _describe(recipes[name])
-        for row in rows:
-            article = _rebuild(archive, Path(export_dir), row, recipes[row["site"]], normalize)
+        rebuilt = _rebuild_all(archive, Path(export_dir), rows, recipes, jobs)
+        for row, article in zip(rows, rebuilt, strict=True):
             if isinstance(article, str):
                 report.outcomes[article] += 1
                 continue
@@ -169,8 +176,85 @@ def reextract(
     return report
 
 
-def _rebuild(
+class CaptureSource(Protocol):
+    """Where a re-extraction looks captures up: the archive, or a worker's own connection."""
+
+    def capture(self, record_id: str) -> Capture | None: ...
+
+    def find_capture(self, url: str, digest: str) -> Capture | None: ...
+
+
+# Most articles sent to a worker at a time: enough that pickling is cheap beside extraction.
+CHUNK = 32
+
+
+def _rebuild_all(
     archive: Archive,
+    export_dir: Path,
+    rows: list[dict[str, Any]],
+    recipes: dict[str, Recipe],
+    jobs: int,
+) -> Iterator[Article | str]:
+    """Each row's article extracted again, in the rows' order. Extraction is pure CPU over
+    the captured bytes, so it spreads over processes; the archive is written by this one
+    process alone, in order, so the result never depends on `jobs`."""
+    if jobs <= 1 or len(rows) <= 1:
+        normalize = NormalizePipeline()
+        for row in rows:
+            yield _rebuild(archive, export_dir, row, recipes[row["site"]], normalize)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(str(archive.path), str(export_dir), recipes),
+    ) as pool:
+        chunk = max(1, min(CHUNK, len(rows) // (jobs * 4)))  # every worker gets some
+        yield from pool.map(_rebuild_in_worker, rows, chunksize=chunk)
+
+
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(db_path: str, export_dir: str, recipes: dict[str, Recipe]) -> None:
+    """A worker's own read-only view of the captures (a connection is never shared across
+    processes) and what it extracts with."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    _worker.update(
+        captures=ReadOnlyCaptures(conn),
+        export_dir=Path(export_dir),
+        recipes=recipes,
+        normalize=NormalizePipeline(),
+    )
+
+
+def _rebuild_in_worker(row: dict[str, Any]) -> Article | str:
+    return _rebuild(
+        _worker["captures"],
+        _worker["export_dir"],
+        row,
+        _worker["recipes"][row["site"]],
+        _worker["normalize"],
+    )
+
+
+class ReadOnlyCaptures:
+    """Capture lookups over a worker's read-only connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.db = Database(conn)
+
+    def capture(self, record_id: str) -> Capture | None:
+        return capture_by_id(self.db, record_id)
+
+    def find_capture(self, url: str, digest: str) -> Capture | None:
+        return find_capture(self.db, url, digest)
+
+
+def _rebuild(
+    archive: CaptureSource,
     export_dir: Path,
     row: dict[str, Any],
     recipe: Recipe,
@@ -238,7 +322,7 @@ def _comparable(value: Any) -> Any:
     return value
 
 
-def _original(archive: Archive, capture: Capture) -> Capture | None:
+def _original(archive: CaptureSource, capture: Capture) -> Capture | None:
     """A revisit record holds no payload: read the response it points at."""
     if capture.record_type == "response":
         return capture

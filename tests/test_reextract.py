@@ -198,3 +198,27 @@ def test_an_archive_without_recorded_profiles_asks_for_one(
     assert "pass --profile FILE" in result.stderr
     assert "Traceback" not in result.stderr
     assert _export(db, tmp_path / "after.jsonl") == before
+
+
+def test_worker_processes_give_the_same_archive_as_one(
+    archives: dict[str, Archived], tmp_path: Path
+) -> None:
+    """Extraction spreads over processes; the result may not depend on how many."""
+    archived = archives["profile"]
+    fixed = tmp_path / "fixed.toml"
+    fixed.write_text(_profile_text(), encoding="utf-8")
+    results = []
+    for jobs in ("1", "3"):
+        folder = tmp_path / f"jobs{jobs}"
+        folder.mkdir()
+        db = _copy(archived, folder)
+        log = _reextract(archived, db, "--profile", str(fixed), "--jobs", jobs)
+        with sqlite3.connect(db) as conn:
+            versions = conn.execute(
+                "select article_id, version, content_hash, published_at from article_versions "
+                "order by article_id, version"
+            ).fetchall()
+        results.append((log, versions, _export(db, folder / "all.jsonl")))
+    (log, versions, exported), parallel = results
+    assert re.search(r"re-extracted: updated [1-9]", log)
+    assert parallel == (log, versions, exported)

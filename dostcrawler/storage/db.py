@@ -353,20 +353,11 @@ class Archive:
 
     def find_capture(self, url: str, digest: str) -> Capture | None:
         """The newest full response record of this URL with this payload, if any."""
-        rows = list(
-            self.db.table("captures").rows_where(
-                "url = ? and digest = ? and record_type = 'response'",
-                [url, digest],
-                order_by="captured_at desc",
-                limit=1,
-            )
-        )
-        return _capture(rows[0]) if rows else None
+        return find_capture(self.db, url, digest)
 
     def capture(self, record_id: str) -> Capture | None:
         """One capture by its WARC-Record-ID."""
-        rows = list(self.db.table("captures").rows_where("record_id = ?", [record_id]))
-        return _capture(rows[0]) if rows else None
+        return capture_by_id(self.db, record_id)
 
     def add_capture(self, capture: Capture, crawl_id: int, site: str) -> None:
         """Record one written WARC record."""
@@ -436,6 +427,25 @@ class Archive:
         cursor = self.db.execute(sql)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def find_capture(db: Database, url: str, digest: str) -> Capture | None:
+    """The newest full response record of this URL with this payload, if any."""
+    rows = list(
+        db.table("captures").rows_where(
+            "url = ? and digest = ? and record_type = 'response'",
+            [url, digest],
+            order_by="captured_at desc",
+            limit=1,
+        )
+    )
+    return _capture(rows[0]) if rows else None
+
+
+def capture_by_id(db: Database, record_id: str) -> Capture | None:
+    """One capture by its WARC-Record-ID."""
+    rows = list(db.table("captures").rows_where("record_id = ?", [record_id]))
+    return _capture(rows[0]) if rows else None
 
 
 def _capture(row: dict[str, Any]) -> Capture:
