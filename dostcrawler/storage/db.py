@@ -24,6 +24,7 @@ from dostcrawler.profiles.model import SiteProfile
 from dostcrawler.storage import search
 from dostcrawler.storage.files import store_file
 from dostcrawler.storage.migrations import LIST_COLUMNS, migrations
+from dostcrawler.storage.provinces import write_provinces_table
 from dostcrawler.storage.runstats import summarize
 from dostcrawler.storage.views import ensure_views
 
@@ -79,6 +80,7 @@ class Archive:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db.enable_wal()
             migrations.apply(self.db)
+            write_provinces_table(self.db)
             ensure_views(self.db)
         except (OSError, sqlite3.Error) as exc:
             raise ArchiveError(f"cannot open the archive {self.path}: {exc}") from None

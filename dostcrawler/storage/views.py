@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from dostcrawler.storage.provinces import SITES_BY_PROVINCE
+
 # One line per article with what people group and filter by: today's province (after the
-# 2025 mergers) beside the one it was published in, the year and month.
+# 2025 mergers, from the provinces table; else the profile's merged_into) beside the one it
+# was published in, the year and month.
 ARTICLE_LIST = """
-select a.rowid as article_rowid, a.id, a.site, a.province, s.merged_into as province_now,
+select a.rowid as article_rowid, a.id, a.site, a.province,
+       coalesce(s.province_now, s.profile_merged_into) as province_now,
        substr(a.published_at, 1, 4) as year, substr(a.published_at, 1, 7) as month,
        a.published_at, a.title, a.authors, a.source, a.category, a.date_source, a.url,
        a.duplicate_of,
        coalesce(json_extract(a.extractor, '$.low_confidence'), 0) as low_confidence
-from articles a left join sites s on s.name = a.site
+from articles a left join sites_by_province s on s.site = a.site
 """.strip()
 
-VIEWS = {"article_list": ARTICLE_LIST}
+VIEWS = {"sites_by_province": SITES_BY_PROVINCE, "article_list": ARTICLE_LIST}
 
 
 def ensure_views(db: Database) -> None:
