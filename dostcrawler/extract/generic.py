@@ -6,6 +6,7 @@ right under (or just above) it, then the longest run of paragraphs, then related
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -60,10 +61,38 @@ def is_noise(element: lxml_html.HtmlElement) -> bool:
     for node in ancestors:
         if node.tag in ("nav", "aside") or (node.tag in ("footer", "header") and not in_article):
             return True
-        marker = f"{node.get('class', '')} {node.get('id', '')}"
-        if marker.strip() and NOISE_HINT.search(marker):
+        if _hints_noise(node):
             return True
     return False
+
+
+def _hints_noise(node: lxml_html.HtmlElement) -> bool:
+    """The element's class or id names a menu, sidebar, widget...: NOISE_HINT."""
+    return _marker_is_noise(f"{node.get('class', '')} {node.get('id', '')}")
+
+
+@functools.lru_cache(maxsize=8192)
+def _marker_is_noise(marker: str) -> bool:
+    # Pages repeat the same few hundred class names: each is matched once.
+    return bool(marker.strip()) and bool(NOISE_HINT.search(marker))
+
+
+def noise_flags(root: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, bool]:
+    """is_noise for every element of the tree, in one walk from the top: each element's
+    flags are its parent's plus its own, instead of a walk up from every element."""
+    # (a nav/aside/noise class above, a header/footer above, an <article> above), self included
+    state: dict[lxml_html.HtmlElement, tuple[bool, bool, bool]] = {}
+    flags = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        hinted, boxed, in_article = state.get(el.getparent(), (False, False, False))
+        hinted = hinted or el.tag in ("nav", "aside") or _hints_noise(el)
+        boxed = boxed or el.tag in ("footer", "header")
+        in_article = in_article or el.tag == "article"
+        state[el] = (hinted, boxed, in_article)
+        flags[el] = hinted or (boxed and not in_article)
+    return flags
 
 
 def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html.HtmlElement | None:
@@ -191,13 +220,11 @@ def _window(lines: list[Line], budget: int) -> list[Line]:
 
 def _visible_lines(root: lxml_html.HtmlElement) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
     """(element, text) for every text node outside scripts, links and noise containers."""
-    noise_cache: dict[lxml_html.HtmlElement, bool] = {}
+    noise = noise_flags(root)
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "option", "select"):
             continue
-        if el not in noise_cache:
-            noise_cache[el] = is_noise(el)
-        if noise_cache[el]:
+        if noise[el]:
             continue
         text = clean_text(el.text)
         if text:

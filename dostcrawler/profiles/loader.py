@@ -7,6 +7,7 @@ reading Python.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 import tomllib
@@ -180,8 +181,14 @@ def profile_from_data(source_data: str, *, source: str) -> SiteProfile:
     return build_profile(json.loads(source_data), source=source)
 
 
+@functools.cache
+def _type_hints(cls: type[Any]) -> dict[str, Any]:
+    # Resolving the annotations costs more than building a profile: once per class.
+    return get_type_hints(cls)
+
+
 def _top_level_fields() -> dict[str, tuple[Any, bool]]:
-    hints = get_type_hints(SiteProfile)
+    hints = _type_hints(SiteProfile)
     skipped = {"path", "own_keys", *SECTIONS}
     return {
         f.name: (hints[f.name], f.default is MISSING and f.default_factory is MISSING)
@@ -193,7 +200,7 @@ def _top_level_fields() -> dict[str, tuple[Any, bool]]:
 def _build_section(
     source: str, section: str, cls: type[Any], preset: dict[str, Any], table: dict[str, Any]
 ) -> Any:
-    hints = get_type_hints(cls)
+    hints = _type_hints(cls)
     for key in table:
         if key not in hints:
             _unknown_key(source, f"{section}.{key}", [f"{section}.{k}" for k in hints])
