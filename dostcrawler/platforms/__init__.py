@@ -26,8 +26,9 @@ PLATFORMS: dict[str, Platform] = _discover()
 
 def detect_platform(url: str, html: str) -> Platform:
     """The platform a page reveals (generator tags, URL shapes), or the generic one."""
+    lowered = html.lower()
     for platform in PLATFORMS.values():
-        if platform.name != "generic" and platform.detect(url, html):
+        if platform.name != "generic" and platform.detects(url, html, lowered):
             return platform
     return PLATFORMS["generic"]
 

@@ -158,6 +158,7 @@ PLATFORM = Platform(
     article_key=article_key,
     is_article_url=is_article_url,
     detect=detect,
+    marks=("printnews.aspx",),
     prepare=prepare,
     alias_links=alias_links,
 )

@@ -204,4 +204,5 @@ PLATFORM = Platform(
     article_key=article_key,
     is_article_url=is_article_url,
     detect=detect,
+    marks=("liferay", "p_p_id_", "barebone.jsp", "everything.jsp", "frontend-js-", "browserid="),
 )

@@ -220,5 +220,6 @@ PLATFORM = Platform(
     article_key=article_key,
     is_article_url=is_article_url,
     detect=detect,
+    marks=("nukeviet", "nv_base_siteurl", "nv_siteroot", "news-bodyhtml", "news_detail"),
     prepare=prepare,
 )

@@ -137,4 +137,5 @@ PLATFORM = Platform(
     article_key=article_key,
     is_article_url=is_article_url,
     detect=detect,
+    marks=("_sppagecontextinfo", "/_layouts/", "microsoft sharepoint"),
 )

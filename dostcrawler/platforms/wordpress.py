@@ -177,6 +177,7 @@ PLATFORM = Platform(
     article_key=article_key,
     is_article_url=is_article_url,
     detect=detect,
+    marks=("wordpress", "/wp-content/", "/wp-includes/", "api.w.org"),
     prepare=prepare,
     alias_links=alias_links,
 )

@@ -7,7 +7,6 @@ reading Python.
 from __future__ import annotations
 
 import difflib
-import functools
 import json
 import re
 import tomllib
@@ -181,10 +180,14 @@ def profile_from_data(source_data: str, *, source: str) -> SiteProfile:
     return build_profile(json.loads(source_data), source=source)
 
 
-@functools.cache
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
 def _type_hints(cls: type[Any]) -> dict[str, Any]:
     # Resolving the annotations costs more than building a profile: once per class.
-    return get_type_hints(cls)
+    if cls not in _HINTS:
+        _HINTS[cls] = get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _top_level_fields() -> dict[str, tuple[Any, bool]]:
