@@ -77,22 +77,37 @@ def _marker_is_noise(marker: str) -> bool:
     return bool(marker.strip()) and bool(NOISE_HINT.search(marker))
 
 
+@functools.lru_cache(maxsize=2)  # the title, date and body finders read one page's flags
 def noise_flags(root: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, bool]:
-    """is_noise for every element of the tree, in one walk from the top: each element's
-    flags are its parent's plus its own, instead of a walk up from every element."""
+    """is_noise for every element under `root` (itself included), in one walk from the top:
+    each element's flags are its parent's plus its own, instead of a walk up from each."""
     # (a nav/aside/noise class above, a header/footer above, an <article> above), self included
     state: dict[lxml_html.HtmlElement, tuple[bool, bool, bool]] = {}
+    above = (False, False, False)
+    for node in reversed(list(root.iterancestors())):
+        above = _flags_below(above, node)
+    if (parent := root.getparent()) is not None:
+        state[parent] = above
     flags = {}
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        hinted, boxed, in_article = state.get(el.getparent(), (False, False, False))
-        hinted = hinted or el.tag in ("nav", "aside") or _hints_noise(el)
-        boxed = boxed or el.tag in ("footer", "header")
-        in_article = in_article or el.tag == "article"
-        state[el] = (hinted, boxed, in_article)
+        state[el] = hinted, boxed, in_article = _flags_below(
+            state.get(el.getparent(), (False, False, False)), el
+        )
         flags[el] = hinted or (boxed and not in_article)
     return flags
+
+
+def _flags_below(
+    above: tuple[bool, bool, bool], el: lxml_html.HtmlElement
+) -> tuple[bool, bool, bool]:
+    hinted, boxed, in_article = above
+    return (
+        hinted or el.tag in ("nav", "aside") or _hints_noise(el),
+        boxed or el.tag in ("footer", "header"),
+        in_article or el.tag == "article",
+    )
 
 
 def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html.HtmlElement | None:
@@ -102,12 +117,13 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
         for el in root.iter(*TITLE_TAGS, "div", "p", "span", "a")
         if el.tag in TITLE_TAGS or TITLE_HINT.search(f"{el.get('class', '')} {el.get('id', '')}")
     )
+    noise = noise_flags(root)
     candidates = [
         (el, text)
         for el in headings
         if 10 <= len(text := clean_text(el.text_content())) <= 400
         and not SITE_NAME.match(text)
-        and not is_noise(el)
+        and not noise[el]
     ]
     for hint in hints:
         folded = clean_text(hint).casefold()
@@ -189,6 +205,9 @@ def _inside_prose(element: lxml_html.HtmlElement) -> bool:
 Line = tuple[lxml_html.HtmlElement, str]
 
 
+# The date line and the byline under the title both read the lines around it: one walk of the
+# page for both (the last two pages' trees are kept; extraction never edits the tree itself).
+@functools.lru_cache(maxsize=2)
 def _text_around(
     root: lxml_html.HtmlElement, title: lxml_html.HtmlElement
 ) -> tuple[list[Line], list[Line]]:
@@ -287,8 +306,9 @@ def find_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     """The container with the most paragraph text and the fewest links (readability's idea),
     widened to the wrapper of the whole article when the article is split into blocks."""
     best, best_score = None, 0.0
+    noise = noise_flags(root)
     for el in root.iter("div", "article", "section", "td", "main"):
-        if is_noise(el):
+        if noise[el]:
             continue
         text_len = prose_chars(el)
         if text_len < 200:

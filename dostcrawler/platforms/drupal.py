@@ -193,5 +193,5 @@ PLATFORM = Platform(
     article_key=article_key,
     is_article_url=is_article_url,
     detect=detect,
-    marks=("drupal", "/sites/"),
+    marks=("drupal", "/sites/default/", "/sites/all/"),
 )

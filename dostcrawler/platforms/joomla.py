@@ -167,5 +167,5 @@ PLATFORM = Platform(
     article_key=article_key,
     is_article_url=is_article_url,
     detect=detect,
-    marks=("joomla!", "/media/", "com_content"),
+    marks=("joomla!", "/media/jui/", "/media/system/js/", "com_content"),
 )
