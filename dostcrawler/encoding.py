@@ -16,6 +16,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
+import charset_normalizer
 from scrapy.http import HtmlResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
@@ -42,18 +43,37 @@ def choose_charset(content_type: str | None, body: bytes) -> CharsetChoice:
     meta = _known(html_body_declared_encoding(body))
     declared = header or meta
     valid_utf8, multibyte, invalid = _utf8_shape(body)
+    label = (_label(content_type) if header else None) or declared
     if declared is None:
         return CharsetChoice(None if valid_utf8 else FALLBACK)
     if declared == "utf-8":
         if valid_utf8 or multibyte >= UTF8_MAJORITY * invalid:
             return CharsetChoice()
-        other = meta if meta and meta != "utf-8" else FALLBACK
+        other = _likeliest(body, [meta] if meta and meta != "utf-8" else [])
         where = "the server" if header == "utf-8" else "the page"
         return CharsetChoice(other, f"{where} declares utf-8, but the bytes are not UTF-8")
     if valid_utf8 and multibyte:
-        label = _label(content_type) if header else None
-        return CharsetChoice("utf-8", f"declared {label or declared}, but the bytes are UTF-8")
+        return CharsetChoice("utf-8", f"declared {label}, but the bytes are UTF-8")
+    if declared != FALLBACK and _likeliest(body, [declared]) == FALLBACK:
+        # An old server's default (ISO-8859-1) over a legacy Vietnamese page: Western code
+        # pages cannot even write ư, ơ, ă or đ, so the detector tells the two apart.
+        return CharsetChoice(FALLBACK, f"declared {label}, but the bytes are windows-1258")
     return CharsetChoice()
+
+
+def _likeliest(body: bytes, declared: list[str]) -> str:
+    """Of the single-byte charsets a page may be in (what it declares, and windows-1258),
+    the one charset-normalizer finds the bytes read best in; windows-1258 if it cannot tell.
+    The detector only ranks these: left to itself, it takes Vietnamese for Central European."""
+    candidates = list(dict.fromkeys([*declared, FALLBACK]))
+    if len(candidates) == 1 or body.decode(candidates[0], "replace") == body.decode(
+        FALLBACK, "replace"
+    ):
+        return FALLBACK if len(candidates) == 1 else candidates[0]
+    best = charset_normalizer.from_bytes(body, cp_isolation=candidates).best()
+    if best is None:
+        return FALLBACK
+    return _known(best.encoding) or FALLBACK
 
 
 def undeclared_fallback(content_type: str | None, body: bytes) -> str | None:
@@ -63,9 +83,15 @@ def undeclared_fallback(content_type: str | None, body: bytes) -> str | None:
 
 def html_text(url: str, body: bytes, content_type: str | None = None) -> str:
     """A page's text decoded as a crawl decodes it (`parse` and `reextract` read saved bytes)."""
+    return decode_html(url, body, content_type)[0]
+
+
+def decode_html(url: str, body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """A page's text decoded as a crawl decodes it, and the charset that decoded it."""
     headers = {"Content-Type": content_type} if content_type else None
     encoding = undeclared_fallback(content_type, body)
-    return str(HtmlResponse(url=url, body=body, headers=headers, encoding=encoding).text)
+    response = HtmlResponse(url=url, body=body, headers=headers, encoding=encoding)
+    return str(response.text), str(response.encoding)
 
 
 def _known(name: str | None) -> str | None:

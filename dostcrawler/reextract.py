@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from sqlite_utils import Database
 
 from dostcrawler.capture.warc import Capture, read_payload
-from dostcrawler.encoding import html_text
+from dostcrawler.encoding import decode_html
 from dostcrawler.extract.article import ListingHint
 from dostcrawler.extract.dates import parse_date
 from dostcrawler.extract.template import Template, template_data, template_from_data
@@ -273,7 +273,7 @@ def _rebuild(
         return "capture missing"
     headers, body = read_payload(path, original.offset)
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
-    html = html_text(row["url"], body, content_type)
+    html, charset = decode_html(row["url"], body, content_type)
     profile, template = recipe.profile_for(html)
     witness = (row["extractor"] or {}).get("listing")
     hint = listing_hint(witness, month_first=profile.month_first)
@@ -297,6 +297,7 @@ def _rebuild(
     article = replace(article, site=row["site"], id=row["id"], url=row["url"])
     article.fetched_at, article.warc = row["fetched_at"], pointer
     article.alias_urls = row["alias_urls"]
+    article.extractor["charset"] = charset
     normalized: Article = normalize.process_item(article)
     return normalized
 

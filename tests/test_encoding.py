@@ -48,6 +48,7 @@ def test_charset_then_nfc(declared: str | None, encoding: str) -> None:
     page = _page(declared)
     text = cp1258_form(page) if encoding == "cp1258" else page
     record = parse_saved_page(text.encode(encoding), "https://skhcn.example.gov.vn/a.html", None)
+    assert record["extractor"]["charset"] == encoding  # the record says what decoded it
     assert record["title"] == TITLE
     assert record["body"] == f"{BODY}\n\n{BODY}"
     assert unicodedata.is_normalized("NFC", record["body"])
@@ -66,6 +67,8 @@ def _record(body: bytes, content_type: str) -> dict[str, object]:
         ("utf-8", "text/html", "cp1258", "the page declares utf-8"),
         (None, "text/html; charset=ISO-8859-1", "utf-8", "declared ISO-8859-1"),
         ("windows-1258", "text/html", "utf-8", "declared cp1258"),
+        (None, "text/html; charset=ISO-8859-1", "cp1258", "declared ISO-8859-1"),
+        ("iso-8859-1", "text/html; charset=utf-8", "cp1258", "the server declares utf-8"),
     ],
     ids=[
         "cp1258-as-utf8",
@@ -73,6 +76,8 @@ def _record(body: bytes, content_type: str) -> dict[str, object]:
         "cp1258-meta-utf8",
         "utf8-as-latin1",
         "utf8-as-1258",
+        "cp1258-as-latin1",
+        "cp1258-as-utf8-meta-latin1",
     ],
 )
 def test_a_declaration_the_bytes_contradict_is_overruled_and_said(
@@ -94,6 +99,10 @@ def test_a_right_declaration_is_never_overruled() -> None:
         page = _page(encoding)
         body = (cp1258_form(page) if encoding != "utf-8" else page).encode(encoding)
         assert choose_charset(f"text/html; charset={encoding}", body) == CharsetChoice()
+    # A Western page really in ISO-8859-1 stays so: the detector ranks, it does not guess.
+    french = "<html><body><p>" + "Le café est très bon, où l’été dure. Ça coûte cher. " * 20
+    body = (french + "</p></body></html>").encode("cp1252")
+    assert choose_charset("text/html; charset=ISO-8859-1", body) == CharsetChoice()
 
 
 def test_a_few_broken_bytes_in_utf8_are_flagged_not_hidden() -> None:

@@ -202,6 +202,10 @@ def test_utf8_pages_served_as_latin1_are_read_right_and_counted(tmp_path: Path) 
     assert "declared ISO-8859-1, but the bytes are UTF-8; read as utf-8" in result.stderr
     with sqlite3.connect(db) as conn:
         titles = {title for (title,) in conn.execute("select title from articles")}
+        charsets = conn.execute(
+            "select distinct json_extract(extractor, '$.charset') from articles"
+        )
+        assert charsets.fetchall() == [("utf-8",)]  # each record says what decoded it
     assert titles == {a["title"] for a in SITE.articles}
 
 

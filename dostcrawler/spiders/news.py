@@ -440,6 +440,7 @@ class NewsSpider(scrapy.Spider):
             self._count("errors/parse")
             logger.error("cannot parse %s: %s: %s", response.url, type(exc).__name__, exc)
             return
+        article.extractor["charset"] = response.encoding  # what decoded it (see encoding.py)
         if article.extractor.get("low_confidence"):
             self._count("articles/low_confidence")
         if article.extractor.get("undecodable_chars"):
