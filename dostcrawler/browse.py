@@ -101,7 +101,7 @@ def metadata(database: str) -> dict[str, Any]:
     documented["article_list"].update(
         fts_table="articles_fts", fts_pk="article_rowid", sort_desc="published_at", facets=FACETS
     )
-    for internal in ("fingerprints", "lsh_buckets", "articles_fts"):
+    for internal in ("fingerprints", "lsh", "articles_fts"):
         documented[internal]["hidden"] = True
     return {
         "title": "dostcrawler archive",

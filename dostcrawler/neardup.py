@@ -16,7 +16,7 @@ How copies are found (never an all-pairs scan):
   shingle is a short phrase). A MinHash signature of NUM_PERM values estimates the Jaccard
   similarity of two shingle sets; it is persisted in `fingerprints`.
 * LSH: the signature is cut into BANDS bands of ROWS values; two bodies whose signatures agree
-  on every value of at least one band share a row of `lsh_buckets`, and only such articles are
+  on every value of at least one band share a row of `lsh`, and only such articles are
   compared. A pair with Jaccard s becomes a candidate with probability 1 - (1 - s^ROWS)^BANDS:
   with 42 bands of 3 that is 0.94 at s = 0.4, 0.996 at 0.5 and 0.9999 at 0.6 (copies are
   found), but 0.13 at 0.15 and 0.005 at 0.05 (two articles sharing a boilerplate paragraph, or
@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -74,7 +73,7 @@ _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME).per
 
 
 def create_tables(db: Database) -> None:
-    """`fingerprints` and `lsh_buckets` with their indexes; safe to call on every open."""
+    """`fingerprints` and the `lsh` bucket table; safe to call on every open."""
     db.table("fingerprints").create(
         {
             "article_id": str,
@@ -87,32 +86,38 @@ def create_tables(db: Database) -> None:
         pk="article_id",
         if_not_exists=True,
     )
-    db.table("lsh_buckets").create(
-        {"band": int, "bucket": int, "article_id": str}, if_not_exists=True
+    # One row per (bucket, article), keyed by integers only and stored in its primary key's
+    # B-tree (no rowid, no second index): 42 rows of about 16 bytes per article. An article's
+    # rows are found again from its stored signature, never by scanning.
+    db.execute(
+        "create table if not exists lsh (bucket integer not null, fingerprint integer not null, "
+        "primary key (bucket, fingerprint)) without rowid"
     )
-    db.table("lsh_buckets").create_index(["band", "bucket"], if_not_exists=True)
-    db.table("lsh_buckets").create_index(["article_id"], if_not_exists=True)
 
 
 def words(body: str) -> list[str]:
     """The body's words, normalised for comparison (NFC, lower case, diacritics folded)."""
-    return WORD.findall(fold_diacritics(unicodedata.normalize("NFC", body)))
+    return WORD.findall(fold_diacritics(body))  # folding makes the text NFC first
 
 
 def shingles(body: str) -> set[str]:
     """Runs of SHINGLE_WORDS consecutive words."""
-    found = words(body)
+    return _shingles(words(body))
+
+
+def _shingles(found: list[str]) -> set[str]:
     return {" ".join(found[i : i + SHINGLE_WORDS]) for i in range(len(found) - SHINGLE_WORDS + 1)}
 
 
 def signature(body: str | None) -> Signature | None:
     """The MinHash signature of a body, or None when it is under MIN_WORDS words."""
-    if not body or len(words(body)) < MIN_WORDS:
+    found = words(body or "")
+    if len(found) < MIN_WORDS:
         return None
     minhash = MinHash(
         num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME, permutations=_PERMUTATIONS
     )
-    minhash.update_batch(s.encode("utf-8") for s in sorted(shingles(body)))
+    minhash.update_batch(s.encode("utf-8") for s in sorted(_shingles(found)))
     return np.asarray(minhash.hashvalues, dtype=np.uint32)
 
 
@@ -121,13 +126,16 @@ def similarity(a: Signature, b: Signature) -> float:
     return float(np.mean(a == b))
 
 
-def band_buckets(sig: Signature) -> list[tuple[int, int]]:
-    """(band, bucket) for each band: a 64-bit hash of the band's ROWS values."""
+def band_buckets(sig: Signature) -> list[int]:
+    """One bucket per band: a 64-bit hash of the band's number and its ROWS values."""
     result = []
     for band in range(BANDS):
-        chunk = sig[band * ROWS : (band + 1) * ROWS].astype("<u4").tobytes()
+        chunk = (
+            band.to_bytes(1, "little")
+            + sig[band * ROWS : (band + 1) * ROWS].astype("<u4").tobytes()
+        )
         digest = hashlib.blake2b(chunk, digest_size=8).digest()
-        result.append((band, int.from_bytes(digest, "little", signed=True)))
+        result.append(int.from_bytes(digest, "little", signed=True))
     return result
 
 
@@ -170,7 +178,7 @@ class NearDuplicateIndex:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        if not {"fingerprints", "lsh_buckets"} <= set(db.table_names()):
+        if not {"fingerprints", "lsh"} <= set(db.table_names()):
             create_tables(db)
 
     def add(
@@ -184,11 +192,11 @@ class NearDuplicateIndex:
         """Fingerprint (or re-fingerprint) an article; a body under MIN_WORDS is dropped."""
         sig = signature(body)
         with self.db.atomic():
-            self.db.execute("delete from lsh_buckets where article_id = ?", [article_id])
-            self.db.execute("delete from fingerprints where article_id = ?", [article_id])
+            self._remove(article_id)
             if sig is None:
                 return
-            self.db.table("fingerprints").insert(
+            table = self.db.table("fingerprints")
+            table.insert(
                 {
                     "article_id": article_id,
                     "site": site,
@@ -198,10 +206,29 @@ class NearDuplicateIndex:
                     "signature": sig.astype("<u4").tobytes(),
                 }
             )
-            self.db.table("lsh_buckets").insert_all(
-                {"band": band, "bucket": bucket, "article_id": article_id}
-                for band, bucket in band_buckets(sig)
+            rowid = table.last_rowid
+            self.db.conn.executemany(
+                "insert or ignore into lsh (bucket, fingerprint) values (?, ?)",
+                [(bucket, rowid) for bucket in band_buckets(sig)],
             )
+
+    def _remove(self, article_id: str) -> None:
+        """Drop an article's fingerprint and its buckets (found from the stored signature)."""
+        found = self.db.execute(
+            "select rowid, scheme, signature from fingerprints where article_id = ?", [article_id]
+        ).fetchone()
+        if found is None:
+            return
+        rowid, scheme, blob = found
+        if scheme == SCHEME:
+            sig = signature_from_bytes(blob)
+            self.db.conn.executemany(
+                "delete from lsh where bucket = ? and fingerprint = ?",
+                [(bucket, rowid) for bucket in band_buckets(sig)],
+            )
+        else:  # another scheme's buckets: rare (after an upgrade), so a scan is fine
+            self.db.execute("delete from lsh where fingerprint = ?", [rowid])
+        self.db.execute("delete from fingerprints where rowid = ?", [rowid])
 
     def match(
         self,
@@ -270,16 +297,12 @@ class NearDuplicateIndex:
     def _candidates(self, sig: Signature, other_than: str) -> Iterator[Fingerprint]:
         """Articles sharing at least one LSH bucket with the signature."""
         buckets = band_buckets(sig)
-        values = ", ".join("(?, ?)" for _ in buckets)
         sql = (
-            f"with wanted(band, bucket) as (values {values}) "
-            "select distinct f.article_id, f.site, f.published_at, f.first_seen_at, f.signature "
-            "from wanted join lsh_buckets b on b.band = wanted.band and b.bucket = wanted.bucket "
-            "join fingerprints f on f.article_id = b.article_id "
-            "where f.article_id != ? and f.scheme = ?"
+            "select f.article_id, f.site, f.published_at, f.first_seen_at, f.signature "
+            "from fingerprints f where f.rowid in (select fingerprint from lsh where bucket in "
+            f"({', '.join('?' * len(buckets))})) and f.article_id != ? and f.scheme = ?"
         )
-        params: list[Any] = [value for pair in buckets for value in pair]
-        for row in self.db.execute(sql, [*params, other_than, SCHEME]):
+        for row in self.db.execute(sql, [*buckets, other_than, SCHEME]):
             yield _fingerprint(row)
 
 
@@ -335,5 +358,9 @@ def _earliest_before(this: Fingerprint, copies: Iterable[Fingerprint]) -> str | 
 
 def _fingerprint(row: tuple[Any, ...]) -> Fingerprint:
     article_id, site, published_at, first_seen_at, blob = row
-    sig = np.frombuffer(blob, dtype="<u4").astype(np.uint32)
-    return Fingerprint(article_id, site, published_at, first_seen_at, sig)
+    return Fingerprint(article_id, site, published_at, first_seen_at, signature_from_bytes(blob))
+
+
+def signature_from_bytes(blob: bytes) -> Signature:
+    """A signature as `fingerprints.signature` stores it (little-endian uint32)."""
+    return np.frombuffer(blob, dtype="<u4").astype(np.uint32)

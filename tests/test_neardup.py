@@ -247,9 +247,62 @@ def test_mark_all_indexes_an_existing_archive(db: Database) -> None:
 def test_tables_are_created_once(db: Database) -> None:
     neardup.create_tables(db)
     neardup.create_tables(db)
-    assert {"fingerprints", "lsh_buckets"} <= set(db.table_names())
-    indexes = {tuple(i.columns) for i in db.table("lsh_buckets").indexes}
-    assert ("band", "bucket") in indexes
+    assert {"fingerprints", "lsh"} <= set(db.table_names())
+    assert "lsh_buckets" not in db.table_names()
+    assert db.table("lsh").pks == ["bucket", "fingerprint"]
+    # stored in its primary key's B-tree: no rowid, and no index of its own
+    assert db.table("lsh").schema.lower().endswith("without rowid")
+    assert [index.origin for index in db.table("lsh").indexes] == ["pk"]
+
+
+def test_buckets_follow_the_body_with_nothing_left_behind(db: Database) -> None:
+    def buckets() -> int:
+        return int(db.execute("select count(*) from lsh").fetchone()[0])
+
+    _store(db, "vinhphuc:1049", "vinhphuc", "2021-12-29", ORIGINAL_1049)
+    assert buckets() == neardup.BANDS
+    _store(db, "vinhphuc:1049", "vinhphuc", "2021-12-29", ORIGINAL_1050)
+    assert buckets() == neardup.BANDS  # the old body's rows went with it
+    _store(db, "vinhphuc:1049", "vinhphuc", "2021-12-29", "Thông tin chi tiết xem tại đây.")
+    assert buckets() == 0
+
+
+def test_m008_moves_an_archive_to_the_compact_buckets(tmp_path: Path) -> None:
+    from dostcrawler.storage.migrations import migrations
+
+    old = Database(tmp_path / "old.sqlite")
+    migrations.apply(old, stop_before="m008_compact_lsh")
+    # fingerprints as the previous layout wrote them (same signatures, other bucket table)
+    for article_id, site in (("vinhphuc:1049", "vinhphuc"), ("khcnvn:18066", "khcnvn")):
+        sig = neardup.signature(ORIGINAL_1049)
+        assert sig is not None
+        old.table("articles").insert(
+            {
+                "id": article_id,
+                "site": site,
+                "url": article_id,
+                "body": ORIGINAL_1049,
+                "published_at": "2022-01-0" + str(len(site) % 9),
+            }
+        )
+        old.table("fingerprints").insert(
+            {
+                "article_id": article_id,
+                "site": site,
+                "scheme": neardup.SCHEME,
+                "signature": sig.astype("<u4").tobytes(),
+            }
+        )
+    old.close()
+    archive = Archive(tmp_path / "old.sqlite")
+    try:
+        assert "lsh_buckets" not in archive.db.table_names()
+        count = archive.db.execute("select count(*) from lsh").fetchone()[0]
+        assert count == 2 * neardup.BANDS
+        index = neardup.NearDuplicateIndex(archive.db)
+        assert index.copies("vinhphuc:1049") == ["khcnvn:18066"]
+    finally:
+        archive.close()
 
 
 def test_words_fold_case_marks_and_tone_placement() -> None:

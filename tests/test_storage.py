@@ -64,6 +64,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
             "m005_near_duplicates",
             "m006_crawl_profile",
             "m007_contentless_search",
+            "m008_compact_lsh",
         ]
         assert archive.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     finally:

@@ -231,3 +231,22 @@ def m007_contentless_search(db: Database) -> None:
             db.execute(f"drop table {table}")
     search.create_index(db)
     search.rebuild_index(db)
+
+
+@migrations()
+def m008_compact_lsh(db: Database) -> None:
+    """LSH buckets keyed by integers in a table without rowid (dostcrawler.neardup), about a
+    sixth of the old `lsh_buckets` with its two indexes; filled again from the signatures."""
+    from dostcrawler import neardup
+
+    neardup.create_tables(db)
+    rows = db.execute(
+        "select rowid, signature from fingerprints where scheme = ?", [neardup.SCHEME]
+    )
+    for rowid, blob in rows.fetchall():
+        sig = neardup.signature_from_bytes(blob)
+        db.conn.executemany(
+            "insert or ignore into lsh (bucket, fingerprint) values (?, ?)",
+            [(bucket, rowid) for bucket in neardup.band_buckets(sig)],
+        )
+    db.execute("drop table if exists lsh_buckets")
