@@ -237,6 +237,8 @@ def crawl(
     if every_site:
         profiles += [p for p in _checked(all_sites) if p.enabled and p.name not in site_names]
     profiles += [_checked(load_profile_file, path) for path in profile_files]
+    if not site_host and len(start_urls) == 1 and not origin:
+        site_host = _site_host_from_canonical(start_urls[0])
     if site_host:
         start_urls, origin = _on_mirror(start_urls, origin, site_host)
     profiles += named_generic_profiles(start_urls, name, province, publisher)
@@ -294,8 +296,28 @@ def _on_mirror(
         )
     recorded = mirror._replace(scheme=real.scheme, netloc=real.netloc).geturl()
     fetched_from = f"{mirror.scheme}://{mirror.netloc}"
-    click.echo(f"fetching from {fetched_from}; recording as {recorded} (--site-host)", err=True)
+    click.echo(f"fetching from {fetched_from}; recording as {recorded}", err=True)
     return (recorded,), fetched_from
+
+
+def _site_host_from_canonical(start_url: str) -> str | None:
+    """A --start-url on a local mirror: the real host its page names (canonical link), or
+    None, said either way."""
+    from dostcrawler.mirror import is_mirror, real_origin_of
+
+    if not is_mirror(start_url):
+        return None
+    real = real_origin_of(start_url)
+    mirror = urlsplit(start_url).netloc
+    if real is None:
+        click.echo(
+            f"Warning: {mirror} is a local address and its page names no other host: the "
+            "archive records its addresses (pass --site-host URL for the real site's)",
+            err=True,
+        )
+        return None
+    click.echo(f"{mirror} is a local mirror: its page's canonical link names {real}", err=True)
+    return real
 
 
 def crawl_summary(result: Any) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from dostcrawler.demo.server import serve_site
@@ -104,3 +105,34 @@ def test_site_host_needs_one_start_url_and_no_origin() -> None:
     result = run_cli("crawl", "vinhlong", "--site-host", "https://x.gov.vn", "--origin", "http://a")
     assert result.returncode == 2
     assert "--site-host goes with one --start-url" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "names_itself"), [("quangtri", True), ("vinhlong", False)], ids=["canonical", "none"]
+)
+def test_a_mirror_page_naming_its_real_host_is_recorded_under_it(
+    name: str, names_itself: bool, tmp_path: Path
+) -> None:
+    """No --site-host: the start page's canonical link names the real site (said), or the
+    crawl says that it records the mirror's addresses."""
+    site = next(s for s in fixture_sites() if s.name == name)
+    db = tmp_path / "archive.sqlite"
+    with serve_site(site.folder) as server:
+        result = run_cli(
+            "crawl", "--start-url", server.origin + site.expected["start_path"],
+            "--name", f"{name}_mirror", "--db", str(db), "--export-dir", str(tmp_path),
+            "--delay", "0", "--no-attachments", "--no-warc",
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    mirror = server.origin.removeprefix("http://")
+    articles, _ = _urls(db)
+    if names_itself:
+        assert f"{mirror} is a local mirror: its page's canonical link names {site.origin}" in (
+            result.stderr
+        )
+        assert articles == {site.origin + site.article_path(a["path"]) for a in site.articles}
+    else:
+        assert f"Warning: {mirror} is a local address and its page names no other host" in (
+            result.stderr
+        )
+        assert all(url.startswith(server.origin) for url in articles)
