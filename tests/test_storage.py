@@ -65,6 +65,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
             "m006_crawl_profile",
             "m007_contentless_search",
             "m008_compact_lsh",
+            "m009_retries",
         ]
         assert archive.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     finally:

@@ -21,7 +21,8 @@ from dostcrawler.pipelines.shared import (
     run_for,
     stop_run,
 )
-from dostcrawler.storage import lock
+from dostcrawler.storage import lock, retries
+from dostcrawler.storage.db import utc_now
 from dostcrawler.storage.export import write_jsonl
 from dostcrawler.storage.runstats import covers_back_catalogue, run_outcome
 
@@ -136,6 +137,10 @@ class StorePipeline:
             archive.add_aliases(article_id, sorted(urls))
         for article_id, listing_url in sorted(self.spider.listing_urls.items()):
             archive.set_listing_url(article_id, listing_url)
+        settled = self.stored_ids | self.spider.gone_ids
+        retries.settle(
+            archive.db, self.spider.profile.name, self.spider.failed_articles, settled, utc_now()
+        )
         site = self.spider.profile.name
         stem = run_for(self.crawler).stem
         target = self.export_dir / "jsonl" / site / f"{stem}.jsonl"

@@ -41,7 +41,9 @@ from dostcrawler.spiders.failures import (
     quiet_network_tracebacks,
 )
 from dostcrawler.spiders.learning import HeldPage, TemplateLearner, apply_template
+from dostcrawler.storage import retries
 from dostcrawler.storage.db import Archive
+from dostcrawler.storage.retries import FailedPage
 from dostcrawler.storage.runstats import DEAD_LINKS
 from dostcrawler.tls import tls_settings
 
@@ -113,6 +115,11 @@ class NewsSpider(scrapy.Spider):
         # itself, so a page that a middleware drops without a word is still counted.
         self.fetching: set[str] = set()
         self.resolved: set[str] = set()
+        # The retry list (storage.retries): pages earlier runs could not fetch, and this
+        # run's failures and dead links, which the store settles when the run closes.
+        self.retry_urls: list[str] = []
+        self.failed_articles: dict[str, FailedPage] = {}
+        self.gone_ids: set[str] = set()
         self.url_aliases: dict[str, set[str]] = defaultdict(set)
         # Ids whose url_aliases gained an address the archive does not have yet.
         self.unsaved_aliases: set[str] = set()
@@ -171,6 +178,7 @@ class NewsSpider(scrapy.Spider):
         archive = Archive(db_path)
         try:
             self.known_attachments = set(archive.attachment_urls(self.profile.name))
+            self.retry_urls = retries.pending(archive.db, self.profile.name)
             if self.run_mode == "incremental":
                 self.known_ids = frozenset(archive.article_ids(self.profile.name))
                 self.stop_at_known_pages = archive.back_catalogue_covered(self.profile.name)
@@ -192,6 +200,10 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(
                 url, callback=callback, cb_kwargs={"page": 1}, errback=self.listing_failed
             )
+        for url in self.retry_urls:  # whether or not a listing still links them
+            for request in self._article_request(self._local(url), None, ListingHint()):
+                self._count("articles/retried")
+                yield request
 
     # Listings -------------------------------------------------------------------------------
 
@@ -530,13 +542,19 @@ class NewsSpider(scrapy.Spider):
         logger.log(level, "listing %s failed: %s", url, failure_text(failure))
 
     def article_failed(self, failure: Failure) -> None:
-        """An article page that never came back (after retries): counted by reason, retried
-        by the next run (the article is not in the archive, so it is not known)."""
+        """An article page that never came back (after retries): counted by reason, and put
+        on the retry list that the next run fetches first (storage.retries)."""
         request = failure.request  # type: ignore[attr-defined]
-        self.resolved.add(request.cb_kwargs.get("article_id", ""))
-        self._count(f"failed/article/{failure_reason(failure)}")
+        article_id, reason = request.cb_kwargs.get("article_id", ""), failure_reason(failure)
+        self.resolved.add(article_id)
+        self._count(f"failed/article/{reason}")
         url = request.url
         logger.warning("article %s failed: %s", url, failure_text(failure))
+        if reason in DEAD_LINKS:
+            self.gone_ids.add(article_id)
+        else:
+            site_url = self.site_url(url)
+            self.failed_articles[site_url] = FailedPage(site_url, article_id, reason)
 
     # Helpers ----------------------------------------------------------------------------------
 

@@ -250,3 +250,11 @@ def m008_compact_lsh(db: Database) -> None:
             [(bucket, rowid) for bucket in neardup.band_buckets(sig)],
         )
     db.execute("drop table if exists lsh_buckets")
+
+
+@migrations()
+def m009_retries(db: Database) -> None:
+    """The retry list (dostcrawler.storage.retries)."""
+    from dostcrawler.storage import retries
+
+    retries.create_table(db)
