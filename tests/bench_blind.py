@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,12 @@ def _score(name: str, sites: list[FixtureSite]) -> None:
 
 
 def main() -> None:
+    """Every fixture folder; `python -m tests.bench_blind FOLDER...` scores only those (a new
+    blind site is measured before any rule is touched)."""
+    if folders := sys.argv[1:]:
+        for folder in folders:
+            _score(folder, fixture_sites(Path(folder)))
+        return
     _score("old fixture sites (tests/sites)", fixture_sites())
     _score("blind fixture sites (tests/blind_sites)", fixture_sites(BLIND_SITES_DIR))
 
