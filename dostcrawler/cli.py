@@ -533,6 +533,78 @@ def export(db_path: str, site: str | None, since: str | None, output: str, fmt: 
     click.echo(f"exported {count} articles", err=True)
 
 
+@cli.command()
+@click.argument("node_dirs", metavar="NODE_DIR...", nargs=-1, required=True)
+@db_option
+@export_dir_option
+def ingest(node_dirs: tuple[str, ...], db_path: str, export_dir: str) -> None:
+    """Merge the archives and export folders of other nodes (Scrapyd machines) into this one.
+
+    A NODE_DIR holds a node's archive.sqlite (or name the .sqlite file) with its warc/ and
+    files/. Every node is checked before anything is written, and each is merged in one
+    transaction; re-ingesting a node, or ingesting in another order, gives the same archive.
+    Prints one line per node: its articles (new, updated), and the crawls, captures and
+    attachments this archive did not hold yet.
+
+    \b
+    Example:
+        dostcrawler ingest /srv/nodes/node-a /srv/nodes/node-b --db exports/archive.sqlite
+    """
+    from dostcrawler.storage.ingest import IngestError, ingest_nodes
+
+    try:
+        ingest_nodes(
+            node_dirs,
+            db_path=db_path,
+            export_dir=export_dir,
+            on_node=lambda summary: click.echo(summary.line()),
+        )
+    except IngestError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@db_option
+@click.option("--site", help="Only this site.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write a self-contained HTML report to this file (- for stdout) instead of the table.",
+)
+def report(db_path: str, site: str | None, output: str | None) -> None:
+    """Coverage per site: articles per month with the gap months (no article between the
+    first and the last), date range, last run and why it ended so, errors by kind over all
+    runs, low-confidence, duplicate and undated articles.
+
+    A table (one row per site) to stdout, or with -o an HTML file with a heat map per site.
+
+    \b
+    Example:
+        dostcrawler report
+        dostcrawler report --site vinhphuc -o vinhphuc-report.html
+    """
+    from dostcrawler.report import ReportError, coverage_report, write_html, write_table
+
+    archive = open_archive(db_path, must_exist=True)
+    try:
+        made = coverage_report(archive, site=site)
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        archive.close()
+    if output is None:
+        write_table(made.sites, sys.stdout)
+        return
+    try:
+        write_html(made, output)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+    if output != "-":
+        count = len(made.sites)
+        click.echo(f"wrote {output}: {count} {'site' if count == 1 else 'sites'}", err=True)
+
+
 def _check_site(archive: Archive, site: str | None) -> None:
     """--site names a site the archive holds articles of, or a one-line error listing them."""
     if site is None:

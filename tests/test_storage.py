@@ -66,6 +66,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
             "m007_contentless_search",
             "m008_compact_lsh",
             "m009_retries",
+            "m010_crawl_node",
         ]
         assert archive.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     finally:

@@ -307,8 +307,10 @@ class Archive:
 
     def reindex_search(self) -> int:
         """Rebuild the search index from the articles (after a bulk change such as an ingest,
-        or to repair it); returns how many articles it holds."""
-        with self.db.conn:
+        or to repair it), inside the caller's transaction if there is one; returns how many
+        articles it holds. (A contentless index cannot drop an entry whose old text is gone,
+        so a bulk change rebuilds it whole.)"""
+        with self.db.atomic():
             return search.rebuild_index(self.db)
 
     def _see_url(self, url: str, article_id: str, site: str, kind: str, now: str) -> None:

@@ -258,3 +258,11 @@ def m009_retries(db: Database) -> None:
     from dostcrawler.storage import retries
 
     retries.create_table(db)
+
+
+@migrations()
+def m010_crawl_node(db: Database) -> None:
+    """For runs copied by `dostcrawler ingest`: the node archive each came from, and its id
+    there (how a node ingested again is recognised)."""
+    db.table("crawls").add_column("node", str)
+    db.table("crawls").add_column("node_crawl_id", int)

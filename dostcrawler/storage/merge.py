@@ -1,0 +1,327 @@
+"""Merging one node archive's rows into the central archive (for `dostcrawler ingest`).
+
+Every rule here decides from the rows alone, never from which node came first, so ingesting
+the same nodes in any order, or one of them twice, leaves the same articles:
+
+* an article's versions are the union of every copy's `article_versions`, one per distinct
+  (content_hash, published_at), the earliest fetch of each kept, numbered 1..n by fetched_at
+  (then content_hash); node-local version numbers are not comparable (each node counts from 1);
+* of two copies of an article, the one holding the highest merged version wins, then the one
+  seen last, then the content hash, then the whole row; first_seen_at is the earliest,
+  last_seen_at the latest, alias_urls the union (a losing copy's URL becomes an alias);
+* a URL claimed by two articles stays with the one it is canonical for, else the lower id;
+* an attachment URL keeps its latest fetch; a `sites` row comes from whichever archive crawled
+  the site last.
+
+Crawl ids are the central archive's own: a node's crawl is copied once (recognised by node,
+node crawl id, site and start time) and every reference to it is mapped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+# Columns whose merged value is not simply the winning copy's.
+MERGED_COLUMNS = (
+    "first_seen_at",
+    "last_seen_at",
+    "alias_urls",
+    "version",
+    "last_crawl_id",
+    "duplicate_of",
+)
+VERSION_FIELDS = ("title", "lead", "body", "published_at", "authors", "fetched_at", "crawl_id")
+
+
+@dataclass
+class MergeCounts:
+    """What one node brought that the central archive did not hold."""
+
+    articles: int = 0
+    new: int = 0
+    updated: int = 0
+    crawls: int = 0
+    captures: int = 0
+    attachments: int = 0
+    changed_ids: list[str] = field(default_factory=list)
+
+
+def rows(db: Database, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+    """Query results as dicts."""
+    cursor = db.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def _one(db: Database, sql: str, params: Iterable[Any]) -> dict[str, Any] | None:
+    found = rows(db, sql, params)
+    return found[0] if found else None
+
+
+# Crawls and sites ---------------------------------------------------------------------------
+
+
+def merge_crawls(central: Database, node: Database, label: str) -> tuple[dict[int, int], int]:
+    """Copy the node's crawls (a crawl already copied is updated: it may have finished since);
+    returns (node crawl id -> central id, how many were new)."""
+    columns = set(central.table("crawls").columns_dict)
+    mapping: dict[int, int] = {}
+    new = 0
+    for row in rows(node, "select * from crawls order by id"):
+        data = {k: v for k, v in row.items() if k != "id" and k in columns}
+        data |= {"node": label, "node_crawl_id": row["id"]}
+        existing = _one(
+            central,
+            "select * from crawls where node = ? and node_crawl_id = ? and site is ? "
+            "and started_at is ?",
+            [label, row["id"], row["site"], row["started_at"]],
+        )
+        if existing is None:
+            table = central.table("crawls")
+            table.insert(data)
+            mapping[row["id"]] = int(str(table.last_pk))
+            new += 1
+        else:
+            mapping[row["id"]] = existing["id"]
+            if any(existing.get(k) != v for k, v in data.items()):
+                central.table("crawls").update(existing["id"], data)
+    return mapping, new
+
+
+def merge_sites(central: Database, node: Database) -> None:
+    """Take a node's `sites` row when the node crawled that site last (call it before the
+    node's crawls are copied); equal times are settled by the rows themselves."""
+    sql = "select site, max(started_at) from crawls group by site"
+    node_latest = dict(node.execute(sql).fetchall())
+    central_latest = dict(central.execute(sql).fetchall())
+    for row in rows(node, "select * from sites order by name"):
+        current = _one(central, "select * from sites where name = ?", [row["name"]])
+        mine = (node_latest.get(row["name"]) or "", _canonical_json(row))
+        if current is None or mine > (
+            central_latest.get(row["name"]) or "",
+            _canonical_json(current),
+        ):
+            central.table("sites").upsert(row, pk="name")
+
+
+# Captures and attachments -------------------------------------------------------------------
+
+
+def merge_captures(
+    central: Database,
+    node: Database,
+    crawl_ids: dict[int, int],
+    filenames: dict[tuple[str, str], str],
+) -> int:
+    """Copy the capture rows (a WARC record is one row, by its record id), pointing at the
+    WARC file names as placed in the central export folder; returns how many were new."""
+    before = central.conn.total_changes
+    central.table("captures").insert_all(
+        (
+            row
+            | {
+                "crawl_id": crawl_ids.get(row["crawl_id"]),
+                "filename": filenames[(row["site"], row["filename"])],
+            }
+            for row in rows(node, "select * from captures order by record_id")
+        ),
+        pk="record_id",
+        ignore=True,
+    )
+    return central.conn.total_changes - before
+
+
+def merge_attachments(central: Database, node: Database, files_root: Path) -> int:
+    """Copy attachment rows (the latest fetch of a URL wins) with their path in the central
+    export folder; returns how many URLs were new."""
+    new = 0
+    for row in rows(node, "select * from attachments order by url"):
+        row["path"] = str(files_root / row["sha256"][:2] / Path(row["path"]).name)
+        current = _one(central, "select * from attachments where url = ?", [row["url"]])
+        if current is None:
+            new += 1
+        elif (row["fetched_at"] or "", row["sha256"]) <= (
+            current["fetched_at"] or "",
+            current["sha256"],
+        ):
+            continue
+        central.table("attachments").upsert(row, pk="url")
+    return new
+
+
+# Articles, versions, URLs -------------------------------------------------------------------
+
+
+def merge_articles(
+    central: Database,
+    node: Database,
+    crawl_ids: dict[int, int],
+    filenames: dict[tuple[str, str], str],
+    counts: MergeCounts,
+) -> None:
+    """Merge every article of the node, with its versions and URLs; fills `counts`."""
+    for url_row in rows(node, "select * from urls order by url"):
+        put_url(central, **url_row)
+    for row in rows(node, "select * from articles order by id"):
+        counts.articles += 1
+        incoming = _mapped_article(row, crawl_ids, filenames)
+        current = _one(central, "select * from articles where id = ?", [row["id"]])
+        node_versions = [
+            v | {"crawl_id": crawl_ids.get(v["crawl_id"])}
+            for v in rows(node, "select * from article_versions where article_id = ?", [row["id"]])
+        ]
+        versions = _merge_versions(central, row["id"], node_versions, incoming, current)
+        merged = _merge_article(incoming, current, versions)
+        if current is not None and merged == current:
+            continue
+        counts.new += current is None
+        counts.updated += current is not None
+        counts.changed_ids.append(row["id"])
+        central.table("articles").upsert(merged, pk="id")
+        _claim_urls(central, merged)
+
+
+def _mapped_article(
+    row: dict[str, Any], crawl_ids: dict[int, int], filenames: dict[tuple[str, str], str]
+) -> dict[str, Any]:
+    """A node's article row with central crawl ids and WARC file names."""
+    mapped = dict(row, last_crawl_id=crawl_ids.get(row["last_crawl_id"]))
+    pointer = json.loads(row["warc"]) if row.get("warc") else None
+    if pointer and (row["site"], pointer.get("filename")) in filenames:
+        pointer["filename"] = filenames[(row["site"], pointer["filename"])]
+        mapped["warc"] = json.dumps(pointer, ensure_ascii=False)
+    return mapped
+
+
+def _version_key(row: dict[str, Any]) -> tuple[str, str]:
+    """What makes two versions the same: the content, and the date shown."""
+    return row["content_hash"] or "", row["published_at"] or ""
+
+
+def _merge_versions(
+    central: Database,
+    article_id: str,
+    node_versions: list[dict[str, Any]],
+    incoming: dict[str, Any],
+    current: dict[str, Any] | None,
+) -> dict[tuple[str, str], int]:
+    """Rewrite the article's versions as the union of both sides, numbered 1..n; returns the
+    number of each (content_hash, published_at)."""
+    stored = rows(
+        central,
+        "select * from article_versions where article_id = ? order by version",
+        [article_id],
+    )
+    # Each copy's current state is a version too (an archive made before versions had none).
+    states = [_state_as_version(r) for r in (current, incoming) if r is not None]
+    earliest: dict[tuple[str, str], dict[str, Any]] = {}
+    for version in [*stored, *node_versions, *states]:
+        key = _version_key(version)
+        kept = earliest.get(key)
+        if kept is None or _fetched(version) < _fetched(kept):
+            earliest[key] = version
+    ordered = sorted(earliest.values(), key=lambda v: (_fetched(v), *_version_key(v)))
+    merged = [
+        {"article_id": article_id, "version": number, "content_hash": v["content_hash"]}
+        | {name: v.get(name) for name in VERSION_FIELDS}
+        for number, v in enumerate(ordered, start=1)
+    ]
+    if merged != [{k: r[k] for k in merged[0]} for r in stored]:
+        central.execute("delete from article_versions where article_id = ?", [article_id])
+        central.table("article_versions").insert_all(merged, pk=("article_id", "version"))
+    return {_version_key(v): v["version"] for v in merged}
+
+
+def _state_as_version(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: row.get(name) for name in ("content_hash", *VERSION_FIELDS)} | {
+        "crawl_id": row.get("last_crawl_id")
+    }
+
+
+def _fetched(row: dict[str, Any]) -> tuple[bool, str]:
+    """Sort key: fetched_at, unknown last."""
+    return row.get("fetched_at") is None, row.get("fetched_at") or ""
+
+
+def _merge_article(
+    incoming: dict[str, Any], current: dict[str, Any] | None, versions: dict[tuple[str, str], int]
+) -> dict[str, Any]:
+    """The central row for an article from its central and incoming copies."""
+    copies = [incoming] if current is None else [incoming, current]
+    winner = max(copies, key=lambda row: _precedence(row, versions))
+    seen_last = max(copies, key=lambda row: (row["last_seen_at"] or "", row is winner))
+    urls = {url for row in copies for url in [row["url"], *json.loads(row["alias_urls"] or "[]")]}
+    first_seen = [row["first_seen_at"] for row in copies if row["first_seen_at"]]
+    merged = dict(winner)
+    merged |= {
+        "first_seen_at": min(first_seen, default=None),
+        "last_seen_at": seen_last["last_seen_at"],
+        "alias_urls": json.dumps(sorted(urls - {winner["url"]}), ensure_ascii=False),
+        "version": versions[_version_key(winner)],
+        "last_crawl_id": seen_last["last_crawl_id"],
+        # Near-duplicate marks are recomputed over the merged archive once the node is in.
+        "duplicate_of": current["duplicate_of"] if current else None,
+        "listing_url": winner["listing_url"]
+        or min((r["listing_url"] for r in copies if r["listing_url"]), default=None),
+    }
+    return merged
+
+
+def _precedence(row: dict[str, Any], versions: dict[tuple[str, str], int]) -> tuple[Any, ...]:
+    """Which copy of an article wins: highest merged version, seen last, content hash, and
+    the row itself, so that no two different copies ever tie."""
+    own = {k: v for k, v in row.items() if k not in MERGED_COLUMNS}
+    return (
+        versions[_version_key(row)],
+        row["last_seen_at"] or "",
+        row["content_hash"] or "",
+        _canonical_json(own),
+    )
+
+
+def _claim_urls(central: Database, article: dict[str, Any]) -> None:
+    """Point the article's URL and aliases at it, unless another article owns them first."""
+    put_url(central, article["url"], article["id"], article["site"], "canonical")
+    for alias in json.loads(article["alias_urls"] or "[]"):
+        put_url(central, alias, article["id"], article["site"], "alias")
+
+
+def put_url(
+    db: Database,
+    url: str,
+    article_id: str,
+    site: str,
+    kind: str,
+    first_seen_at: str | None = None,
+    last_seen_at: str | None = None,
+) -> None:
+    """Record that `url` served `article_id`, merging the seen times with what is stored. Of two
+    articles claiming a URL, the one it is canonical for keeps it, then the lower id."""
+    stored = _one(db, "select * from urls where url = ?", [url])
+    row: dict[str, Any] = {"url": url, "article_id": article_id, "site": site, "kind": kind}
+    if stored is not None:
+        if stored["article_id"] != article_id and _owner(stored) < _owner(row):
+            row |= {k: stored[k] for k in ("article_id", "site", "kind")}
+        first_seen_at = min(_known(stored["first_seen_at"], first_seen_at), default=None)
+        last_seen_at = max(_known(stored["last_seen_at"], last_seen_at), default=None)
+    row |= {"first_seen_at": first_seen_at, "last_seen_at": last_seen_at}
+    if row != stored:
+        db.table("urls").upsert(row, pk="url")
+
+
+def _owner(row: dict[str, Any]) -> tuple[bool, str]:
+    return row["kind"] != "canonical", row["article_id"]
+
+
+def _known(*values: str | None) -> list[str]:
+    return [value for value in values if value]
+
+
+def _canonical_json(row: dict[str, Any]) -> str:
+    return json.dumps(row, sort_keys=True, ensure_ascii=False, default=repr)
