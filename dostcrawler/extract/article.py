@@ -188,11 +188,11 @@ def _extract_body(
         matches.sort(key=generic.prose_chars, reverse=True)
     element = matches[0] if matches else generic.find_body(root)
     origin = origin if matches else "generic"
-    cleaned, blocks = _read_body(element, remove, layers, out.title)
+    cleaned, blocks = _read_body(element, remove, layers, out.title, origin)
     if matches and origin != "profile" and _too_short(blocks):
         # The guess matched an empty or tiny block: fall back as if it had matched nothing.
         element, origin = generic.find_body(root), "generic"
-        cleaned, blocks = _read_body(element, remove, layers, out.title)
+        cleaned, blocks = _read_body(element, remove, layers, out.title, origin)
     paragraphs = [b.text for b in blocks]
     if _too_short(blocks) and origin != "profile":
         paragraphs, origin = _trafilatura_paragraphs(sel.get()), "trafilatura"
@@ -222,11 +222,12 @@ def _read_body(
     remove: tuple[str, ...],
     layers: _Layers,
     title: str | None,
+    origin: str,
 ) -> tuple[lxml_html.HtmlElement | None, list[Block]]:
     """The container cleaned of noise, and its text blocks (a repeated headline dropped)."""
     if element is None:
         return None, []
-    cleaned = bodies.strip_noise(element, remove)
+    cleaned = bodies.strip_noise(element, remove, guessed=origin != "profile")
     blocks = bodies.body_blocks(cleaned, keep_captions=layers.rules.keep_captions)
     if title and blocks and clean_text(blocks[0].text).casefold() == title.casefold():
         blocks = blocks[1:]

@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
 
+from dostcrawler.extract import generic
 from dostcrawler.extract.select import is_xpath
 from dostcrawler.extract.text import Block, clean_text, element_blocks
 from dostcrawler.extract.urls import attachment_media_type
@@ -60,8 +61,12 @@ _cleaner = Cleaner(
 )
 
 
-def strip_noise(element: lxml_html.HtmlElement, remove: tuple[str, ...]) -> lxml_html.HtmlElement:
-    """A copy of the body container without scripts, forms and the profile's `remove` matches."""
+def strip_noise(
+    element: lxml_html.HtmlElement, remove: tuple[str, ...], *, guessed: bool = False
+) -> lxml_html.HtmlElement:
+    """A copy of the body container without scripts, forms and the profile's `remove` matches;
+    for a `guessed` container (not a hand-written profile's), also without the widgets set
+    inside it (see _widget_boxes)."""
     element = copy.deepcopy(element)
     junk = element.xpath(
         ".//script | .//style | .//noscript | .//select | .//button | .//iframe | .//form"
@@ -73,6 +78,8 @@ def strip_noise(element: lxml_html.HtmlElement, remove: tuple[str, ...]) -> lxml
             else element.cssselect(selector, translator="html")
         )
     junk += _link_boxes(element)
+    if guessed:
+        junk += _widget_boxes(element)
     for node in junk:
         if node is not element and node.getparent() is not None:
             _drop(node)
@@ -93,6 +100,21 @@ def _link_boxes(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
         if not links or not text or linked / text < LINK_BOX_SHARE:
             continue
         if len(links) >= 2 or text <= LINK_LINE_MAX_CHARS:
+            boxes.append(node)
+    return boxes
+
+
+def _widget_boxes(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Blocks inside the body that name themselves a banner, share bar, rating, tag list...
+    (the class and id words that mark such containers anywhere on a page) and hold no
+    paragraph of prose: a module a template slots between two paragraphs. A block so named
+    that does hold prose is the article's own, whatever its class says."""
+    boxes = []
+    for node in body.iter("div", "section", "aside", "ul", "table", "figure"):
+        if node is body or not generic.hints_noise(node):
+            continue
+        texts = (clean_text(p.text_content()) for p in node.iter("p", "div", "li", "td"))
+        if all(len(text) < generic.PROSE_CHARS for text in texts):
             boxes.append(node)
     return boxes
 

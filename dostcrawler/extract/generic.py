@@ -61,12 +61,12 @@ def is_noise(element: lxml_html.HtmlElement) -> bool:
     for node in ancestors:
         if node.tag in ("nav", "aside") or (node.tag in ("footer", "header") and not in_article):
             return True
-        if _hints_noise(node):
+        if hints_noise(node):
             return True
     return False
 
 
-def _hints_noise(node: lxml_html.HtmlElement) -> bool:
+def hints_noise(node: lxml_html.HtmlElement) -> bool:
     """The element's class or id names a menu, sidebar, widget...: NOISE_HINT."""
     return _marker_is_noise(f"{node.get('class', '')} {node.get('id', '')}")
 
@@ -104,7 +104,7 @@ def _flags_below(
 ) -> tuple[bool, bool, bool]:
     hinted, boxed, in_article = above
     return (
-        hinted or el.tag in ("nav", "aside") or _hints_noise(el),
+        hinted or el.tag in ("nav", "aside") or hints_noise(el),
         boxed or el.tag in ("footer", "header"),
         in_article or el.tag == "article",
     )
