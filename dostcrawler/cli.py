@@ -605,6 +605,40 @@ def report(db_path: str, site: str | None, output: str | None) -> None:
         click.echo(f"wrote {output}: {count} {'site' if count == 1 else 'sites'}", err=True)
 
 
+@cli.command()
+@db_option
+@export_dir_option
+@click.option("--site", help="Only this site.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The WACZ file to write (its name ends in .wacz).",
+)
+def wacz(db_path: str, export_dir: str, site: str | None, output: str) -> None:
+    """Package the WARC captures of a site (or of every site) as one WACZ file: the WARC files,
+    their CDXJ index and one page per captured article (address, fetch time, title), ready for
+    ReplayWeb.page. Written atomically.
+
+    \b
+    Example:
+        dostcrawler wacz --site vinhphuc -o vinhphuc.wacz
+    """
+    from dostcrawler.capture.wacz import WaczError, package_wacz
+
+    archive = open_archive(db_path, must_exist=True)
+    try:
+        _check_site(archive, site)
+    finally:
+        archive.close()
+    try:
+        summary = package_wacz(db_path, export_dir, output, site=site)
+    except WaczError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary.line())
+
+
 def _check_site(archive: Archive, site: str | None) -> None:
     """--site names a site the archive holds articles of, or a one-line error listing them."""
     if site is None:
