@@ -64,6 +64,13 @@ def test_warc_records_name_the_site_and_keep_the_mirror_apart(tmp_path: Path) ->
             for r in ArchiveIterator(handle)
             if r.rec_type in ("response", "request")
         ]
+    with open(warc, "rb") as handle:
+        referers = [
+            r.http_headers.get_header("Referer")
+            for r in ArchiveIterator(handle)
+            if r.rec_type == "request" and r.http_headers.get_header("Referer")
+        ]
+    assert referers and all(ref.startswith(SITE.origin) for ref in referers)  # not the mirror
     assert responses
     for target, source in responses:
         assert target.startswith(SITE.origin)

@@ -8,6 +8,7 @@ revisit record. robots.txt, listings, articles and attachments are all captured.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,7 +73,7 @@ class WarcCaptureMiddleware:
         url = site_url(response.url)
         earlier = archive.find_capture(url, payload_digest(body))
         try:
-            capture = self._capture(request, response, url, earlier)
+            capture = self._capture(request, response, site_url, earlier)
         except OSError as exc:
             # A full or read-only disk: an archival crawl without its captures stops, failed.
             if self.crawler.stats is not None:
@@ -89,8 +90,13 @@ class WarcCaptureMiddleware:
         return response
 
     def _capture(
-        self, request: Request, response: Response, url: str, earlier: Capture | None
+        self,
+        request: Request,
+        response: Response,
+        site_url: Callable[[str], str],
+        earlier: Capture | None,
     ) -> Capture:
+        url = site_url(response.url)
         try:
             reason = HTTPStatus(response.status).phrase
         except ValueError:
@@ -99,7 +105,12 @@ class WarcCaptureMiddleware:
             url=url,
             source_url=response.url if url != response.url else None,
             method=request.method,
-            request_headers=_headers(request.headers),
+            # The Referer names the page that linked this one: the site's address, not the
+            # mirror's, like every other URL in the record.
+            request_headers=[
+                (name, site_url(value) if name.lower() == "referer" else value)
+                for name, value in _headers(request.headers)
+            ],
             request_body=request.body,
             status=response.status,
             reason=reason,
