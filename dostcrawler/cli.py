@@ -145,6 +145,28 @@ def sites(nl: bool) -> None:
             )
 
 
+def verbosity_options(fn: Any) -> Any:
+    """-q/--quiet and -v/--verbose: how much of the log a crawl prints to stderr."""
+    fn = click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        help="Scrapy's INFO lines too (--log-level INFO); -vv: DEBUG.",
+    )(fn)
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="Errors and the summary only (--log-level ERROR)."
+    )(fn)
+
+
+def chosen_log_level(quiet: bool, verbose: int) -> str | None:
+    """The --log-level that -q or -v stands for; None: the default (see dostcrawler.logs)."""
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose contradict each other")
+    if quiet:
+        return "ERROR"
+    return {0: None, 1: "INFO"}.get(verbose, "DEBUG")
+
+
 @cli.command()
 @click.argument("site_names", metavar="SITE...", nargs=-1)
 @click.option(
@@ -194,9 +216,10 @@ def sites(nl: bool) -> None:
 @click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    default="INFO",
-    show_default=True,
+    help="Scrapy's whole log at this level, as `scrapy crawl` prints it; wins over -q/-v "
+    "(default: dostcrawler's own lines, and Scrapy's warnings and errors).",
 )
+@verbosity_options
 @site_identity_options
 def crawl(
     site_names: tuple[str, ...],
@@ -213,7 +236,9 @@ def crawl(
     no_warc: bool,
     max_articles: int | None,
     delay: float | None,
-    log_level: str,
+    log_level: str | None,
+    quiet: bool,
+    verbose: int,
     name: str | None,
     province: str,
     publisher: str | None,
@@ -262,7 +287,7 @@ def crawl(
             delay=delay,
             mode="full" if full else "incremental",
             since=since,
-            log_level=log_level,
+            log_level=log_level or chosen_log_level(quiet, verbose),
             attachments=not no_attachments,
             warc=not no_warc,
         )
@@ -321,24 +346,9 @@ def _site_host_from_canonical(start_url: str) -> str | None:
 
 
 def crawl_summary(result: Any) -> str:
-    """One line per site: its status (and why, unless finished), what was stored, what was
-    skipped, and where the JSONL went."""
-    stat = result.stat
-    line = f"{result.site}: {result.status}"
-    if result.reason:
-        line += f" ({result.reason})"
-    line += (
-        f"; articles new {stat('articles/new')}, updated {stat('articles/updated')}, "
-        f"unchanged {stat('articles/unchanged')}, low confidence {stat('articles/low_confidence')}"
-    )
-    if known := stat("skipped/known_article"):
-        line += f", skipped as known {known}"
-    if overruled := stat("charset/overruled"):
-        line += f"; charset overruled on {overruled} pages (see the log)"
-    if capped := stat("skipped/max_articles"):
-        line += f"; {capped} more linked articles left for the next run (--max-articles)"
-    line += f"; pages {stat('pages/listing') + stat('pages/article')}"
-    return line + f"; JSONL {result.jsonl_path or '-'}"
+    """Per site: its status (and why, unless finished), what became of the articles, pages,
+    bytes and time, drops by reason, HTTP errors by status, and where the JSONL went."""
+    return str(result.summary())
 
 
 @cli.command()
@@ -355,6 +365,7 @@ def crawl_summary(result: Any) -> str:
     help="Article pages to learn from.",
 )
 @click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests.")
+@verbosity_options
 @site_identity_options
 def learn(
     start_url: str,
@@ -362,6 +373,8 @@ def learn(
     origin: str | None,
     articles: int,
     delay: float | None,
+    quiet: bool,
+    verbose: int,
     name: str | None,
     province: str,
     publisher: str | None,
@@ -381,7 +394,8 @@ def learn(
     from dostcrawler.learn import learn_site, profile_toml
 
     (profile,) = named_generic_profiles((start_url,), name, province, publisher)
-    site = learn_site(profile, origin=origin, articles=articles, delay=delay)
+    log_level = chosen_log_level(quiet, verbose) or "WARNING"  # its output is the TOML
+    site = learn_site(profile, origin=origin, articles=articles, delay=delay, log_level=log_level)
     if not site.templates:
         click.echo(f"{start_url}: no template learned (too few article pages found)", err=True)
     text = profile_toml(site)
@@ -722,18 +736,40 @@ def _short(value: Any, width: int = 70) -> str:
 
 @cli.command()
 @db_option
-def stats(db_path: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
+@click.option("--nl", is_flag=True, help="One JSON object per line instead of a table.")
+def stats(db_path: str, as_json: bool, nl: bool) -> None:
     """Per site: articles, date range and last crawl.
 
     \b
     Example:
         dostcrawler stats --db exports/archive.sqlite
+        dostcrawler stats --nl | jq -r 'select(.last_status != "finished") | .site'
     """
+    if as_json and nl:
+        raise click.UsageError("use either --json or --nl, not both")
     archive = open_archive(db_path, must_exist=True)
     try:
         rows = archive.site_stats()
     finally:
         archive.close()
+    lines = [json.dumps(row, ensure_ascii=False) for row in rows]
+    if as_json:  # an array with a row per line, as sqlite-utils writes it
+        click.echo("[" + ",\n ".join(lines) + "]")
+    elif nl:
+        for line in lines:
+            click.echo(line)
+    else:
+        _stats_table(rows)
+    if any(row["low_confidence"] for row in rows):
+        click.echo(
+            f'low-confidence articles: sqlite-utils {db_path} "{Archive.LOW_CONFIDENCE_QUERY}"',
+            err=True,
+        )
+
+
+def _stats_table(rows: list[dict[str, Any]]) -> None:
+    """`stats` as a table, for people."""
     click.echo(
         f"{'site':<16} {'articles':>8} {'low conf.':>9}  {'first':<25} {'last':<25} last crawl"
     )
@@ -742,11 +778,6 @@ def stats(db_path: str) -> None:
             f"{row['site']:<16} {row['articles']:>8} {row['low_confidence']:>9}  "
             f"{row['first_published'] or '-':<25} {row['last_published'] or '-':<25} "
             f"{row['last_crawl'] or '-'} ({row['last_status'] or '-'})"
-        )
-    if any(row["low_confidence"] for row in rows):
-        click.echo(
-            f'low-confidence articles: sqlite-utils {db_path} "{Archive.LOW_CONFIDENCE_QUERY}"',
-            err=True,
         )
 
 

@@ -11,10 +11,12 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
+from dostcrawler import logs
 from dostcrawler.profiles.model import SiteProfile
 from dostcrawler.spiders.news import spider_class
 from dostcrawler.storage.db import Archive
 from dostcrawler.storage.lock import ArchiveBusy, archive_lock
+from dostcrawler.storage.runstats import describe, summarize
 
 __all__ = ["ArchiveBusy", "CrawlResult", "archive_lock", "last_results", "run_crawls"]
 
@@ -33,13 +35,60 @@ class CrawlResult:
         """One dostcrawler counter, 0 when absent."""
         return int(self.stats.get(f"dostcrawler/{key}", 0))
 
+    def summary(self) -> str:
+        """Two lines: the status (and why, unless finished) with what became of the articles;
+        then the pages, bytes and time, drops by reason, HTTP errors by status, the JSONL."""
+        stat, row = self.stat, summarize(self.stats)  # the `crawls` row's numbers
+        head = f"{self.site}: {self.status}" + (f" ({self.reason})" if self.reason else "")
+        head += (
+            f"; articles new {stat('articles/new')}, updated {stat('articles/updated')}, "
+            f"unchanged {stat('articles/unchanged')}, "
+            f"skipped as known {stat('skipped/known_article')}, "
+            f"merged as aliases {stat('articles/merged')}, "
+            f"low confidence {stat('articles/low_confidence')}"
+        )
+        http = {f"HTTP {status}": count for status, count in row["http_errors"].items()}
+        parts = [
+            f"pages {row['pages']} (listing {stat('pages/listing')}, "
+            f"article {stat('pages/article')}), {_size(row['bytes'])} in "
+            f"{_duration(row['duration_s'])}",
+            f"dropped {describe(row['dropped']) or 'none'}",
+            f"HTTP errors {describe(http) or 'none'}",
+        ]
+        if overruled := stat("charset/overruled"):
+            parts.append(f"charset overruled on {overruled} pages (see the log)")
+        if capped := stat("skipped/max_articles"):
+            parts.append(f"{capped} more linked articles left for the next run (--max-articles)")
+        parts.append(f"JSONL {self.jsonl_path or '-'}")
+        return head + "\n  " + "; ".join(parts)
+
+
+def _size(count: int) -> str:
+    """410576 -> "401.0 KiB"."""
+    size, unit = float(count), "B"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            break
+        size /= 1024
+    return f"{count} B" if unit == "B" else f"{size:.1f} {unit}"
+
+
+def _duration(seconds: float) -> str:
+    """0.88 -> "0.9 s", 125 -> "2 min 05 s", 7380 -> "2 h 03 min"."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
 
 def crawl_settings(
     *,
     db_path: str | Path,
     export_dir: str | Path,
     delay: float | None = None,
-    log_level: str = "INFO",
+    log_level: str | None = None,
     attachments: bool = True,
     warc: bool = True,
 ) -> Settings:
@@ -48,7 +97,7 @@ def crawl_settings(
     settings.setmodule("dostcrawler.settings", priority="project")
     settings.set("DOSTCRAWLER_DB_PATH", str(db_path), priority="cmdline")
     settings.set("DOSTCRAWLER_EXPORT_DIR", str(export_dir), priority="cmdline")
-    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    settings.set("LOG_LEVEL", logs.handler_level(log_level), priority="cmdline")
     settings.set("DOSTCRAWLER_ATTACHMENTS", attachments, priority="cmdline")
     settings.set("DOSTCRAWLER_WARC", warc, priority="cmdline")
     if delay is not None:
@@ -68,14 +117,15 @@ def run_crawls(
     delay: float | None = None,
     mode: str = "incremental",
     since: str | None = None,
-    log_level: str = "INFO",
+    log_level: str | None = None,
     attachments: bool = True,
     warc: bool = True,
     learned_path: str | None = None,
 ) -> list[CrawlResult]:
     """Crawl each profile's site (all in one process, each with its own politeness) and report
     each run. One site failing never stops the others. With `learned_path`, the templates a
-    generic crawl learned are written there as JSON (see `dostcrawler learn`)."""
+    generic crawl learned are written there as JSON (see `dostcrawler learn`). `log_level`
+    None is dostcrawler's own log (see logs.py); a level is Scrapy's whole log at that level."""
     with archive_lock(db_path):
         archive = Archive(db_path)  # fail early, before Scrapy starts, if the archive is unusable
         try:
@@ -90,7 +140,9 @@ def run_crawls(
             attachments=attachments,
             warc=warc,
         )
-        process = CrawlerProcess(settings, install_root_handler=True)
+        logs.before_scrapy_starts(log_level)
+        process = CrawlerProcess(settings)
+        logs.after_scrapy_starts(log_level)
         for profile in profiles:
             process.crawl(
                 spider_class(profile),

@@ -44,6 +44,12 @@ REDIRECT_ENABLED = True
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# An item is one line in the log (its URL and what happened), never its whole record.
+LOG_FORMATTER = "dostcrawler.logs.ItemLogFormatter"
+# A live line per site on a terminal stderr (off under cron, Scrapyd, pipes; 0 turns it off).
+EXTENSIONS = {"dostcrawler.progress.CrawlProgress": 600}
+DOSTCRAWLER_PROGRESS = os.getenv("DOSTCRAWLER_PROGRESS", "1") not in ("0", "false", "no")
+
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
