@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint chromium bench bench-extract bench-crawl bench-blind bench-zyte faults clean
+.PHONY: demo test lint chromium bench bench-extract bench-crawl bench-crawl-large bench-crawl-profile bench-blind bench-zyte bench-scale faults clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,13 +39,22 @@ bench-extract: $(STAMP)
 bench-crawl: $(STAMP)
 	$(BIN)/python -m tests.bench_crawl
 
+bench-crawl-large: $(STAMP)
+	$(BIN)/python -m tests.bench_crawl --articles 10000
+
+bench-crawl-profile: $(STAMP)
+	$(BIN)/python -m tests.bench_crawl --profile
+
 bench-blind: $(STAMP)
 	$(BIN)/python -m tests.bench_blind
 
 bench-zyte: $(STAMP)
 	$(BIN)/python -m tests.bench_zyte
 
+bench-scale: $(STAMP)
+	$(BIN)/python -m tests.bench_scale
+
 faults: $(STAMP)
 	$(BIN)/python -m tests.faults
 
-bench: bench-extract bench-crawl bench-blind bench-zyte
+bench: bench-extract bench-crawl bench-blind bench-zyte bench-scale
