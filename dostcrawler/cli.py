@@ -296,7 +296,7 @@ def crawl(
     except ArchiveError as exc:  # opened only once the lock is held: never "database is locked"
         raise click.ClickException(f"{exc}. Choose a writable path with --db.") from None
     for result in results:
-        click.echo(crawl_summary(result), err=True)
+        click.echo(result.summary(), err=True)
     statuses = {result.status for result in results}
     if "shutdown" in statuses:
         sys.exit(130)  # stopped by Ctrl-C (or SIGTERM), as a shell reports an interrupt
@@ -343,12 +343,6 @@ def _site_host_from_canonical(start_url: str) -> str | None:
         return None
     click.echo(f"{mirror} is a local mirror: its page's canonical link names {real}", err=True)
     return real
-
-
-def crawl_summary(result: Any) -> str:
-    """Per site: its status (and why, unless finished), what became of the articles, pages,
-    bytes and time, drops by reason, HTTP errors by status, and where the JSONL went."""
-    return str(result.summary())
 
 
 @cli.command()
@@ -641,16 +635,21 @@ def wacz(db_path: str, export_dir: str, site: str | None, output: str) -> None:
     """
     from dostcrawler.capture.wacz import WaczError, package_wacz
 
-    archive = open_archive(db_path, must_exist=True)
-    try:
-        _check_site(archive, site)
-    finally:
-        archive.close()
+    _require_site(db_path, site)
     try:
         summary = package_wacz(db_path, export_dir, output, site=site)
     except WaczError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary.line())
+
+
+def _require_site(db_path: str, site: str | None) -> None:
+    """The archive exists and holds articles of --site, or a one-line error (see _check_site)."""
+    archive = open_archive(db_path, must_exist=True)
+    try:
+        _check_site(archive, site)
+    finally:
+        archive.close()
 
 
 def _check_site(archive: Archive, site: str | None) -> None:
@@ -706,11 +705,7 @@ def reextract(
     from dostcrawler.reextract import reextract as run_reextract
 
     profile = _checked(load_profile_file, profile_file) if profile_file else None
-    archive = open_archive(db_path, must_exist=True)
-    try:
-        _check_site(archive, site)
-    finally:
-        archive.close()
+    _require_site(db_path, site)
     try:
         report = run_reextract(
             db_path, export_dir, site=site, profile=profile, dry_run=dry_run, jobs=jobs

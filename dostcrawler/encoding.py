@@ -66,10 +66,10 @@ def _likeliest(body: bytes, declared: list[str]) -> str:
     the one charset-normalizer finds the bytes read best in; windows-1258 if it cannot tell.
     The detector only ranks these: left to itself, it takes Vietnamese for Central European."""
     candidates = list(dict.fromkeys([*declared, FALLBACK]))
-    if len(candidates) == 1 or body.decode(candidates[0], "replace") == body.decode(
-        FALLBACK, "replace"
-    ):
-        return FALLBACK if len(candidates) == 1 else candidates[0]
+    if len(candidates) == 1:
+        return FALLBACK
+    if body.decode(candidates[0], "replace") == body.decode(FALLBACK, "replace"):
+        return candidates[0]  # the same text either way (ASCII): keep the declaration
     best = charset_normalizer.from_bytes(body, cp_isolation=candidates).best()
     if best is None:
         return FALLBACK
@@ -81,13 +81,9 @@ def undeclared_fallback(content_type: str | None, body: bytes) -> str | None:
     return choose_charset(content_type, body).encoding
 
 
-def html_text(url: str, body: bytes, content_type: str | None = None) -> str:
-    """A page's text decoded as a crawl decodes it (`parse` and `reextract` read saved bytes)."""
-    return decode_html(url, body, content_type)[0]
-
-
 def decode_html(url: str, body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """A page's text decoded as a crawl decodes it, and the charset that decoded it."""
+    """A page's text decoded as a crawl decodes it (`parse` and `reextract` read saved
+    bytes), and the charset that decoded it."""
     headers = {"Content-Type": content_type} if content_type else None
     encoding = undeclared_fallback(content_type, body)
     response = HtmlResponse(url=url, body=body, headers=headers, encoding=encoding)

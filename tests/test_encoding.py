@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from dostcrawler.encoding import CharsetChoice, choose_charset, html_text
+from dostcrawler.encoding import CharsetChoice, choose_charset, decode_html
 from dostcrawler.parse import parse_saved_page
 
 TITLE = "Hội thảo khoa học về ứng dụng công nghệ số trong quản lý nhà nước"
@@ -55,7 +55,7 @@ def test_charset_then_nfc(declared: str | None, encoding: str) -> None:
 
 
 def _record(body: bytes, content_type: str) -> dict[str, object]:
-    html = html_text("https://skhcn.example.gov.vn/a.html", body, content_type)
+    html, _ = decode_html("https://skhcn.example.gov.vn/a.html", body, content_type)
     return parse_saved_page(html.encode("utf-8"), "https://skhcn.example.gov.vn/a.html", None)
 
 

@@ -247,12 +247,15 @@ class Archive:
             record["version"] = existing["version"] + 1 if changed else existing["version"]
             outcome = "updated" if changed else "unchanged"
         with self.db.conn:
-            if existing is not None:
-                search.unindex_article(self.db, self._rowid(article.id), existing)
             self.db.table("articles").upsert(encode_row(record), pk="id")
             if outcome != "unchanged":
                 self._add_version(record, crawl_id)
-            search.index_article(self.db, self._rowid(article.id), record)
+            # The indexed texts are what content_hash covers: the same hash, the same entry.
+            if existing is None or existing["content_hash"] != record["content_hash"]:
+                rowid = self._rowid(article.id)  # an upsert keeps a row's rowid
+                if existing is not None:
+                    search.unindex_article(self.db, rowid, existing)
+                search.index_article(self.db, rowid, record)
             self._see_url(record["url"], article.id, article.site, "canonical", now)
             for alias in record["alias_urls"]:
                 self._see_url(alias, article.id, article.site, "alias", now)

@@ -39,7 +39,7 @@ class _FoldTable(dict[int, str]):
             c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
         )
         folded = (base or char).lower()
-        self[code] = folded if len(folded) == 1 else char.lower()[:1] or char
+        self[code] = folded if len(folded) == 1 else char
         return self[code]
 
 
