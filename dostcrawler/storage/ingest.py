@@ -19,8 +19,8 @@ import hashlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +90,7 @@ def ingest_nodes(
             raise IngestError(f"{node.db_path} is the central archive itself: name a node's export")
     summaries: list[NodeSummary] = []
     try:
-        with archive_lock(db_path), _central(db_path) as archive, ExitStack() as stack:
+        with archive_lock(db_path), closing(Archive(db_path)) as archive, ExitStack() as stack:
             opened = [(node, open_node(node, archive, stack)) for node in nodes]
             for node, db in opened:
                 check_files(node, db)
@@ -102,15 +102,6 @@ def ingest_nodes(
     except (ArchiveBusy, ArchiveError) as exc:
         raise IngestError(str(exc)) from None
     return summaries
-
-
-@contextmanager
-def _central(db_path: str | Path) -> Iterator[Archive]:
-    archive = Archive(db_path)
-    try:
-        yield archive
-    finally:
-        archive.close()
 
 
 # Finding and opening a node -----------------------------------------------------------------
