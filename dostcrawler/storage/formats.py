@@ -40,9 +40,12 @@ def write_export(
         return writer(records, out)
 
 
-def _flat(record: dict[str, Any]) -> dict[str, Any]:
+def _flat(record: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The record's fields in order, nested values as JSON text (but those in `keep`)."""
     return {
-        key: json.dumps(record[key], ensure_ascii=False) if key in _NESTED else record[key]
+        key: json.dumps(record[key], ensure_ascii=False)
+        if key in _NESTED and key not in keep
+        else record[key]
         for key in RECORD_FIELDS
     }
 
@@ -131,16 +134,7 @@ def _write_parquet(records: Iterable[dict[str, Any]], target: str) -> int:
     count = 0
     with atomic_file(target, binary=True) as out, pq.ParquetWriter(out, schema) as writer:
         for batch in _batches(records, 1000):
-            rows = [
-                {
-                    key: value
-                    if key in lists or key not in _NESTED
-                    else json.dumps(value, ensure_ascii=False)
-                    for key, value in record.items()
-                    if key in schema.names
-                }
-                for record in batch
-            ]
+            rows = [_flat(record, keep=lists) for record in batch]
             writer.write_table(pa.Table.from_pylist(rows, schema=schema))
             count += len(rows)
     return count
