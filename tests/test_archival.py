@@ -59,9 +59,10 @@ def test_edited_article_becomes_version_2(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     with sqlite3.connect(db) as conn:
         versions = conn.execute(
-            "select version, title from article_versions "
+            "select version, title from article_history "
             "where article_id = 'vinhphuc:tintuchoatdong-1051' order by version"
         ).fetchall()
+        past = conn.execute("select article_id, version from article_versions").fetchall()
         current = conn.execute(
             "select version, title from articles where id = 'vinhphuc:tintuchoatdong-1051'"
         ).fetchone()
@@ -71,6 +72,7 @@ def test_edited_article_becomes_version_2(tmp_path: Path) -> None:
     assert [v for v, _ in versions] == [1, 2]
     assert versions[1][1] == versions[0][1] + " (cập nhật)"
     assert current == versions[1]
+    assert past == [("vinhphuc:tintuchoatdong-1051", 1)]  # the current version is not copied
     assert others == (1,)
 
 

@@ -107,6 +107,9 @@ def test_facets_and_canned_queries_agree_with_sql(served: tuple[str, Path]) -> N
     assert [(r["site"], r["month"], r["articles"]) for r in monthly] == _sql(db, expected)
     hits = _json(base, "archive/search.json", q="chuyen doi so", _shape="array")
     assert ARTICLE in {row["id"] for row in hits}
+    history = _json(base, "archive/article_history.json", article_id=ARTICLE, _shape="array")
+    (body,) = _sql(db, f"select body from articles where id = '{ARTICLE}'")[0]
+    assert [(r["version"], r["is_current"], r["body"]) for r in history] == [(1, 1, body)]
     runs = _json(base, "archive/failed_runs.json", _shape="array")
     assert len(runs) == _sql(db, "select count(*) from crawls where status != 'finished'")[0][0]
 

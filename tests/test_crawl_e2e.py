@@ -83,9 +83,11 @@ def test_reruns_add_no_rows_and_each_records_a_crawl(site: FixtureSite, crawled:
     count = len(site.articles)
     with sqlite3.connect(crawled.db) as conn:
         articles = conn.execute("select count(*) from articles").fetchone()[0]
-        versions = conn.execute("select count(*) from article_versions").fetchone()[0]
+        versions = conn.execute("select count(*) from article_history").fetchone()[0]
+        past = conn.execute("select count(*) from article_versions").fetchone()[0]
         crawls = conn.execute("select mode, status, stats from crawls order by id").fetchall()
     assert articles == versions == count
+    assert past == 0
     assert [(mode, status) for mode, status, _ in crawls] == [
         ("incremental", "finished"),
         ("incremental", "finished"),

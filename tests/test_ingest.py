@@ -23,6 +23,8 @@ from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 
 from dostcrawler.cli import cli
+from dostcrawler.items import Article
+from dostcrawler.pipelines.normalize import NormalizePipeline
 from dostcrawler.storage.db import Archive
 from dostcrawler.storage.migrations import migrations
 from tests.conftest import crawl_locally, site_origin
@@ -169,22 +171,18 @@ def test_versions_are_the_union_numbered_by_fetch_time(
     (old,), (new,) = (query(nodes[n] / "archive.sqlite", sql, (EDITED,)) for n in "ab")
     assert old[1] < new[1] and old[0] != new[0]
     for db, _ in centrals.values():
-        versions = query(
+        history = query(
             db,
-            "select version, content_hash, fetched_at from article_versions "
+            "select version, content_hash, fetched_at, is_current from article_history "
             "where article_id = ? order by version",
             (EDITED,),
         )
-        assert versions == [(1, *old), (2, *new)]
-        assert query(db, "select version, content_hash from articles where id = ?", (EDITED,)) == [
-            (2, new[0])
-        ]
-        others = query(
-            db,
-            "select count(*) from article_versions where article_id != ? and version != 1",
-            (EDITED,),
-        )
-        assert others == [(0,)]
+        assert history == [(1, *old, 0), (2, *new, 1)]
+        past = "select version, content_hash, fetched_at from article_versions"
+        assert query(db, past) == [(1, *old)]  # the other articles have one version each
+        current = "select version, content_hash, version_fetched_at from articles where id = ?"
+        assert query(db, current, (EDITED,)) == [(2, *new)]
+        assert query(db, "select count(*) from article_history where version != 1") == [(1,)]
 
 
 def test_seen_times_are_the_earliest_and_latest(
@@ -278,10 +276,62 @@ def test_crawls_are_copied_once_with_their_node(
     crawl_ids = {row[0] for row in query(db, "select id from crawls")}
     for sql in (
         "select last_crawl_id from articles",
+        "select version_crawl_id from articles",
         "select crawl_id from article_versions",
         "select crawl_id from captures",
     ):
         assert {row[0] for row in query(db, sql)} <= crawl_ids
+
+
+# Versions the nodes hold themselves -------------------------------------------------------
+
+
+def _node_with_versions(folder: Path, *stored: tuple[str, str]) -> Path:
+    """A node archive of one article stored once per (body, fetched_at), each by its own run."""
+    archive = Archive(folder / "archive.sqlite")
+    try:
+        for body, fetched_at in stored:
+            article = Article(
+                id="vinhphuc:1", site="vinhphuc", url="https://sokhcn.vinhphuc.gov.vn/1",
+                title="Hội nghị", body=body, fetched_at=fetched_at,
+            )  # fmt: skip
+            crawl = archive.start_crawl("vinhphuc", "full")
+            archive.upsert_article(NormalizePipeline().process_item(article), crawl)
+    finally:
+        archive.close()
+    return folder
+
+
+def test_past_versions_of_every_node_are_merged_whatever_the_order(tmp_path: Path) -> None:
+    """Node X saw bodies one then three, node Y one (later) then two: the central archive holds
+    one, two, three by first fetch, the current one (three) in articles alone."""
+    one, two, three = "Bản một.", "Bản hai.", "Bản ba."
+    x = _node_with_versions(
+        tmp_path / "node-x", (one, "2026-01-01T00:00:00Z"), (three, "2026-03-01T00:00:00Z")
+    )
+    y = _node_with_versions(
+        tmp_path / "node-y", (one, "2026-01-15T00:00:00Z"), (two, "2026-02-01T00:00:00Z")
+    )
+    history = (
+        "select h.version, h.body, h.fetched_at, h.is_current, c.node, c.node_crawl_id "
+        "from article_history h join crawls c on c.id = h.crawl_id order by h.version"
+    )
+    seen = {}
+    for order in ("xy", "yx", "xyx"):
+        db = tmp_path / f"central-{order}" / "archive.sqlite"
+        result = ingest(db, *(x if name == "x" else y for name in order))
+        assert result.exit_code == 0, result.output
+        seen[order] = (query(db, history), exported(db))
+        assert query(db, "select version, body, version_fetched_at from articles") == [
+            (3, three, "2026-03-01T00:00:00Z")
+        ]
+        assert query(db, "select version from article_versions order by version") == [(1,), (2,)]
+    assert seen["xy"] == seen["yx"] == seen["xyx"]
+    assert seen["xy"][0] == [
+        (1, one, "2026-01-01T00:00:00Z", 0, "node-x/archive.sqlite", 1),
+        (2, two, "2026-02-01T00:00:00Z", 0, "node-y/archive.sqlite", 2),
+        (3, three, "2026-03-01T00:00:00Z", 1, "node-x/archive.sqlite", 2),
+    ]
 
 
 # WARC files of the same name --------------------------------------------------------------

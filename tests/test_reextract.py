@@ -147,6 +147,22 @@ def test_a_fixed_profile_updates_exactly_the_articles_it_changes(
     assert {(row["id"], row["site"], row["url"]) for row in after.values()} == {
         (row["id"], row["site"], row["url"]) for row in stored.values()
     }
+    # Each updated article keeps its crawled version as version 1; its new one is version 2,
+    # made by the reextract run.
+    with sqlite3.connect(db) as conn:
+        past = conn.execute(
+            "select article_id, version, published_at, crawl_id, fetched_at from article_versions"
+        ).fetchall()
+        (run,) = conn.execute("select id from crawls where mode = 'reextract'").fetchone()
+    updated = [row for path, row in stored.items() if row["published_at"] != truth[path]]
+    assert sorted(past) == sorted(
+        (row["id"], 1, row["published_at"], row["version_crawl_id"], row["fetched_at"])
+        for row in updated
+    )
+    assert {row["id"]: (row["version"], row["version_crawl_id"]) for row in after.values()} == {
+        row["id"]: (2, run) if row in updated else (1, row["version_crawl_id"])
+        for row in stored.values()
+    }
     # The fixed profile is now the one on record: a plain reextract keeps its result.
     assert f"unchanged {len(SITE.articles)}" in _reextract(archived, db)
 
@@ -215,8 +231,8 @@ def test_worker_processes_give_the_same_archive_as_one(
         log = _reextract(archived, db, "--profile", str(fixed), "--jobs", jobs)
         with sqlite3.connect(db) as conn:
             versions = conn.execute(
-                "select article_id, version, content_hash, published_at from article_versions "
-                "order by article_id, version"
+                "select article_id, version, content_hash, published_at, is_current "
+                "from article_history order by article_id, version"
             ).fetchall()
         results.append((log, versions, _export(db, folder / "all.jsonl")))
     (log, versions, exported), parallel = results

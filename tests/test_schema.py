@@ -22,8 +22,9 @@ SCHEMA = json.loads((ROOT / "dostcrawler/schema/article.schema.json").read_text(
 
 def test_schema_lists_exactly_the_record_fields() -> None:
     assert SCHEMA["required"] == list(RECORD_FIELDS)
-    # last_crawl_id: in the SQLite row only
-    assert list(SCHEMA["properties"]) == [*RECORD_FIELDS, "last_crawl_id"]
+    # In the SQLite row only: the last run, and the fetch and run of the current version
+    sqlite_only = ["last_crawl_id", "version_fetched_at", "version_crawl_id"]
+    assert list(SCHEMA["properties"]) == [*RECORD_FIELDS, *sqlite_only]
     assert SCHEMA["properties"]["schema_version"]["const"] == SCHEMA_VERSION
 
 
@@ -57,6 +58,7 @@ def test_articles_rows_validate_as_exported(crawl_twice: Callable[[str], Crawled
     for line in rows:
         row = json.loads(line)
         assert isinstance(row["last_crawl_id"], int)
+        assert isinstance(row["version_crawl_id"], int)
         errors = sorted(validator.iter_errors(row), key=str)
         assert not errors, errors[0].message
 

@@ -1,7 +1,8 @@
 """The archive: one SQLite file, written through sqlite-utils.
 
 WAL mode and a busy timeout let data teams read while a crawl writes. Upserts on `id` make a
-re-run idempotent; a changed title or body becomes a new row in `article_versions`.
+re-run idempotent. A changed article keeps its current version in `articles` alone and moves
+the one it replaces into `article_versions` (the view `article_history` shows them all).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dostcrawler.storage.files import store_file
 from dostcrawler.storage.migrations import LIST_COLUMNS, migrations
 from dostcrawler.storage.provinces import write_provinces_table
 from dostcrawler.storage.runstats import summarize
-from dostcrawler.storage.views import ensure_views
+from dostcrawler.storage.views import CURRENT_VERSION, ensure_views
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -246,10 +247,15 @@ class Archive:
             changed = record_changed(existing, article)
             record["version"] = existing["version"] + 1 if changed else existing["version"]
             outcome = "updated" if changed else "unchanged"
+        if outcome != "unchanged":
+            # Later fetches that find this version unchanged move fetched_at and last_crawl_id
+            # on; the fetch and run that produced it stay with the version.
+            record["version_fetched_at"] = record["fetched_at"]
+            record["version_crawl_id"] = crawl_id
         with self.db.conn:
+            if outcome == "updated":
+                self._archive_current_version(article.id)
             self.db.table("articles").upsert(encode_row(record), pk="id")
-            if outcome != "unchanged":
-                self._add_version(record, crawl_id)
             # The indexed texts are what content_hash covers: the same hash, the same entry.
             if existing is None or existing["content_hash"] != record["content_hash"]:
                 rowid = self._rowid(article.id)  # an upsert keeps a row's rowid
@@ -286,21 +292,14 @@ class Archive:
         )
         self.db.conn.commit()
 
-    def _add_version(self, record: dict[str, Any], crawl_id: int) -> None:
-        self.db.table("article_versions").upsert(
-            {
-                "article_id": record["id"],
-                "version": record["version"],
-                "content_hash": record["content_hash"],
-                "title": record["title"],
-                "lead": record["lead"],
-                "body": record["body"],
-                "published_at": record["published_at"],
-                "authors": json.dumps(record["authors"], ensure_ascii=False),
-                "fetched_at": record["fetched_at"],
-                "crawl_id": crawl_id,
-            },
-            pk=("article_id", "version"),
+    def _archive_current_version(self, article_id: str) -> None:
+        """Copy the article's current version into `article_versions`, before it is replaced."""
+        columns = ", ".join(CURRENT_VERSION)
+        stored = ", ".join(CURRENT_VERSION.values())
+        self.db.execute(
+            f"insert or replace into article_versions ({columns}) "
+            f"select {stored} from articles where id = ?",
+            [article_id],
         )
 
     def _rowid(self, article_id: str) -> int:

@@ -3,11 +3,13 @@
 Every rule here decides from the rows alone, never from which node came first, so ingesting
 the same nodes in any order, or one of them twice, leaves the same articles:
 
-* an article's versions are the union of every copy's `article_versions`, one per distinct
-  (content_hash, published_at), the earliest fetch of each kept, numbered 1..n by fetched_at
-  (then content_hash); node-local version numbers are not comparable (each node counts from 1);
-* of two copies of an article, the one holding the highest merged version wins, then the one
-  seen last, then the content hash, then the whole row; first_seen_at is the earliest,
+* an article's versions are the union of every copy's versions (its past ones in
+  `article_versions`, its current one in `articles`), one per distinct (content_hash,
+  published_at), the earliest fetch of each kept and ordered by fetched_at (then
+  content_hash); node-local version numbers are not comparable (each node counts from 1);
+* of two copies of an article, the one whose version comes latest in that order wins, then the
+  one seen last, then the content hash, then the whole row; its version is the current one,
+  numbered n, and the others are `article_versions` 1..n-1. first_seen_at is the earliest,
   last_seen_at the latest, alias_urls the union (a losing copy's URL becomes an alias);
 * a URL claimed by two articles stays with the one it is canonical for, else the lower id;
 * an attachment URL keeps its latest fetch; a `sites` row comes from whichever archive crawled
@@ -27,6 +29,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from dostcrawler.storage.views import CURRENT_VERSION
+
 # Columns whose merged value is not simply the winning copy's.
 MERGED_COLUMNS = (
     "first_seen_at",
@@ -34,9 +38,10 @@ MERGED_COLUMNS = (
     "alias_urls",
     "version",
     "last_crawl_id",
+    "version_fetched_at",
+    "version_crawl_id",
     "duplicate_of",
 )
-VERSION_FIELDS = ("title", "lead", "body", "published_at", "authors", "fetched_at", "crawl_id")
 
 
 @dataclass
@@ -172,12 +177,17 @@ def merge_articles(
         counts.articles += 1
         incoming = _mapped_article(row, crawl_ids, filenames)
         current = _one(central, "select * from articles where id = ?", [row["id"]])
-        node_versions = [
-            v | {"crawl_id": crawl_ids.get(v["crawl_id"])}
-            for v in rows(node, "select * from article_versions where article_id = ?", [row["id"]])
+        copies = [incoming] if current is None else [incoming, current]
+        stored = _past_versions(central, row["id"])
+        node_past = [
+            v | {"crawl_id": crawl_ids.get(v["crawl_id"])} for v in _past_versions(node, row["id"])
         ]
-        versions = _merge_versions(central, row["id"], node_versions, incoming, current)
-        merged = _merge_article(incoming, current, versions)
+        versions = _distinct_versions([*stored, *node_past, *map(_current_version, copies)])
+        winner = max(copies, key=lambda copy: _precedence(copy, versions))
+        past = [v for key, v in versions.items() if key != _version_key(winner)]
+        _store_past_versions(central, row["id"], stored, past)
+        latest = versions[_version_key(winner)] | {"version": len(versions)}
+        merged = _merge_article(incoming, current, winner, latest)
         if current is not None and merged == current:
             continue
         counts.new += current is None
@@ -191,7 +201,11 @@ def _mapped_article(
     row: dict[str, Any], crawl_ids: dict[int, int], filenames: dict[tuple[str, str], str]
 ) -> dict[str, Any]:
     """A node's article row with central crawl ids and WARC file names."""
-    mapped = dict(row, last_crawl_id=crawl_ids.get(row["last_crawl_id"]))
+    mapped = dict(
+        row,
+        last_crawl_id=crawl_ids.get(row["last_crawl_id"]),
+        version_crawl_id=crawl_ids.get(row["version_crawl_id"]),
+    )
     pointer = json.loads(row["warc"]) if row.get("warc") else None
     if pointer and (row["site"], pointer.get("filename")) in filenames:
         pointer["filename"] = filenames[(row["site"], pointer["filename"])]
@@ -204,44 +218,39 @@ def _version_key(row: dict[str, Any]) -> tuple[str, str]:
     return row["content_hash"] or "", row["published_at"] or ""
 
 
-def _merge_versions(
-    central: Database,
-    article_id: str,
-    node_versions: list[dict[str, Any]],
-    incoming: dict[str, Any],
-    current: dict[str, Any] | None,
-) -> dict[tuple[str, str], int]:
-    """Rewrite the article's versions as the union of both sides, numbered 1..n; returns the
-    number of each (content_hash, published_at)."""
-    stored = rows(
-        central,
-        "select * from article_versions where article_id = ? order by version",
-        [article_id],
-    )
-    # Each copy's current state is a version too (an archive made before versions had none).
-    states = [_state_as_version(r) for r in (current, incoming) if r is not None]
+def _past_versions(db: Database, article_id: str) -> list[dict[str, Any]]:
+    """The article's `article_versions` rows, in order."""
+    sql = "select * from article_versions where article_id = ? order by version"
+    return rows(db, sql, [article_id])
+
+
+def _current_version(row: dict[str, Any]) -> dict[str, Any]:
+    """An article row's current version, as an `article_versions` row."""
+    return {column: row[stored] for column, stored in CURRENT_VERSION.items()}
+
+
+def _distinct_versions(
+    versions: list[dict[str, Any]],
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """One version per (content_hash, published_at), its earliest fetch, in fetch order."""
     earliest: dict[tuple[str, str], dict[str, Any]] = {}
-    for version in [*stored, *node_versions, *states]:
+    for version in versions:
         key = _version_key(version)
         kept = earliest.get(key)
         if kept is None or _fetched(version) < _fetched(kept):
             earliest[key] = version
-    ordered = sorted(earliest.values(), key=lambda v: (_fetched(v), *_version_key(v)))
-    merged = [
-        {"article_id": article_id, "version": number, "content_hash": v["content_hash"]}
-        | {name: v.get(name) for name in VERSION_FIELDS}
-        for number, v in enumerate(ordered, start=1)
-    ]
-    if merged != [{k: r[k] for k in merged[0]} for r in stored]:
+    ordered = sorted(earliest.items(), key=lambda item: (_fetched(item[1]), *item[0]))
+    return dict(ordered)
+
+
+def _store_past_versions(
+    central: Database, article_id: str, stored: list[dict[str, Any]], past: list[dict[str, Any]]
+) -> None:
+    """Rewrite the article's `article_versions` as `past`, numbered 1..n-1, if it changed."""
+    numbered = [v | {"version": number} for number, v in enumerate(past, start=1)]
+    if numbered != stored:
         central.execute("delete from article_versions where article_id = ?", [article_id])
-        central.table("article_versions").insert_all(merged, pk=("article_id", "version"))
-    return {_version_key(v): v["version"] for v in merged}
-
-
-def _state_as_version(row: dict[str, Any]) -> dict[str, Any]:
-    return {name: row.get(name) for name in ("content_hash", *VERSION_FIELDS)} | {
-        "crawl_id": row.get("last_crawl_id")
-    }
+        central.table("article_versions").insert_all(numbered, pk=("article_id", "version"))
 
 
 def _fetched(row: dict[str, Any]) -> tuple[bool, str]:
@@ -250,11 +259,14 @@ def _fetched(row: dict[str, Any]) -> tuple[bool, str]:
 
 
 def _merge_article(
-    incoming: dict[str, Any], current: dict[str, Any] | None, versions: dict[tuple[str, str], int]
+    incoming: dict[str, Any],
+    current: dict[str, Any] | None,
+    winner: dict[str, Any],
+    version: dict[str, Any],
 ) -> dict[str, Any]:
-    """The central row for an article from its central and incoming copies."""
+    """The central row for an article from its central and incoming copies, the winning copy
+    and its merged current version."""
     copies = [incoming] if current is None else [incoming, current]
-    winner = max(copies, key=lambda row: _precedence(row, versions))
     seen_last = max(copies, key=lambda row: (row["last_seen_at"] or "", row is winner))
     urls = {url for row in copies for url in [row["url"], *json.loads(row["alias_urls"] or "[]")]}
     first_seen = [row["first_seen_at"] for row in copies if row["first_seen_at"]]
@@ -263,7 +275,9 @@ def _merge_article(
         "first_seen_at": min(first_seen, default=None),
         "last_seen_at": seen_last["last_seen_at"],
         "alias_urls": json.dumps(sorted(urls - {winner["url"]}), ensure_ascii=False),
-        "version": versions[_version_key(winner)],
+        "version": version["version"],
+        "version_fetched_at": version["fetched_at"],
+        "version_crawl_id": version["crawl_id"],
         "last_crawl_id": seen_last["last_crawl_id"],
         # Near-duplicate marks are recomputed over the merged archive once the node is in.
         "duplicate_of": current["duplicate_of"] if current else None,
@@ -273,12 +287,14 @@ def _merge_article(
     return merged
 
 
-def _precedence(row: dict[str, Any], versions: dict[tuple[str, str], int]) -> tuple[Any, ...]:
-    """Which copy of an article wins: highest merged version, seen last, content hash, and
-    the row itself, so that no two different copies ever tie."""
+def _precedence(
+    row: dict[str, Any], versions: dict[tuple[str, str], dict[str, Any]]
+) -> tuple[Any, ...]:
+    """Which copy of an article wins: its version latest in the merged order, seen last,
+    content hash, and the row itself, so that no two different copies ever tie."""
     own = {k: v for k, v in row.items() if k not in MERGED_COLUMNS}
     return (
-        versions[_version_key(row)],
+        list(versions).index(_version_key(row)),
         row["last_seen_at"] or "",
         row["content_hash"] or "",
         _canonical_json(own),

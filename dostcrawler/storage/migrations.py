@@ -266,3 +266,32 @@ def m010_crawl_node(db: Database) -> None:
     there (how a node ingested again is recognised)."""
     db.table("crawls").add_column("node", str)
     db.table("crawls").add_column("node_crawl_id", int)
+
+
+@migrations()
+def m011_past_versions_only(db: Database) -> None:
+    """`article_versions` keeps superseded versions only: the current one is the `articles`
+    row, which now records the fetch and the run that first produced it (`fetched_at` and
+    `last_crawl_id` move on at every fetch that finds it unchanged). Both are taken from the
+    current version's row before it is dropped; an article without one (hand-made or older
+    than versions) gets its own fetch and run. The freed pages are reused by later writes
+    (`sqlite-utils vacuum` gives them back to the disk; VACUUM cannot run in a migration's
+    transaction)."""
+    articles = db.table("articles")
+    for name, kind in (("version_fetched_at", str), ("version_crawl_id", int)):
+        if name not in articles.columns_dict:
+            articles.add_column(name, kind)
+    current = "v.article_id = articles.id and v.version = articles.version"
+    db.execute(
+        "update articles set (version_fetched_at, version_crawl_id) = "
+        f"(select v.fetched_at, v.crawl_id from article_versions v where {current}) "
+        f"where exists (select 1 from article_versions v where {current})"
+    )
+    db.execute(
+        "update articles set version_fetched_at = fetched_at, version_crawl_id = last_crawl_id "
+        "where version_fetched_at is null and version_crawl_id is null"
+    )
+    db.execute(
+        "delete from article_versions where exists (select 1 from articles where "
+        "articles.id = article_versions.article_id and articles.version = article_versions.version)"
+    )

@@ -19,7 +19,35 @@ select a.rowid as article_rowid, a.id, a.site, a.province,
 from articles a left join sites_by_province s on s.site = a.site
 """.strip()
 
-VIEWS = {"sites_by_province": SITES_BY_PROVINCE, "article_list": ARTICLE_LIST}
+# The current version as an `article_versions` row: each column, and the `articles` column
+# that holds it (article_versions keeps superseded versions only).
+CURRENT_VERSION = {
+    "article_id": "id",
+    "version": "version",
+    "content_hash": "content_hash",
+    "title": "title",
+    "lead": "lead",
+    "body": "body",
+    "published_at": "published_at",
+    "authors": "authors",
+    "fetched_at": "version_fetched_at",
+    "crawl_id": "version_crawl_id",
+}
+
+# Every version of every article, 1..n: the past ones and the current one.
+ARTICLE_HISTORY = f"""
+select {", ".join(CURRENT_VERSION)}, 0 as is_current from article_versions
+union all
+select {", ".join(s if s == c else f"{s} as {c}" for c, s in CURRENT_VERSION.items())},
+       1 as is_current
+from articles
+""".strip()
+
+VIEWS = {
+    "sites_by_province": SITES_BY_PROVINCE,
+    "article_list": ARTICLE_LIST,
+    "article_history": ARTICLE_HISTORY,
+}
 
 
 def ensure_views(db: Database) -> None:
