@@ -45,7 +45,7 @@ class CrawlResult:
             f"unchanged {stat('articles/unchanged')}, "
             f"skipped as known {stat('skipped/known_article')}, "
             f"merged as aliases {stat('articles/merged')}, "
-            f"low confidence {stat('articles/low_confidence')}"
+            f"low confidence {stat('articles/stored_low_confidence')}"
         )
         http = {f"HTTP {status}": count for status, count in row["http_errors"].items()}
         parts = [
@@ -59,6 +59,9 @@ class CrawlResult:
             parts.append(f"charset overruled on {overruled} pages (see the log)")
         if capped := stat("skipped/max_articles"):
             parts.append(f"{capped} more linked articles left for the next run (--max-articles)")
+        if stat("listing/max_pages_reached"):
+            # A pager with no end (a trap), or a back catalogue longer than the profile allows.
+            parts.append("listing walk stopped at listing.max_pages, more pages linked")
         parts.append(f"JSONL {self.jsonl_path or '-'}")
         return head + "\n  " + "; ".join(parts)
 

@@ -1,5 +1,5 @@
-"""Downloader middlewares: retries that back off instead of hammering a struggling server, and
-pages decoded with the charset their bytes are in."""
+"""Downloader middlewares: retries that back off instead of hammering a struggling server,
+pages decoded with the charset their bytes are in, and downloads cut at the size limit named."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
@@ -77,3 +78,24 @@ class VietnameseCharsetMiddleware:
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("dostcrawler/charset/overruled")
         return response.replace(encoding=choice.encoding) if choice.encoding else response
+
+
+class TooLargeMiddleware:
+    """A download cancelled past DOWNLOAD_MAXSIZE, said as such. Scrapy cancels a download only
+    when its body outgrows the limit (the warning says so), and, when no Content-Length
+    announced it (a streamed body), raises a DownloadCancelledError with no message; this makes
+    it an IgnoreRequest naming the limit, which the spider counts as `too_large`, as it counts
+    a gzip bomb refused by the decompression middleware."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TooLargeMiddleware:
+        return cls(crawler)
+
+    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
+        """Name the limit a cancelled download went past."""
+        if isinstance(exception, DownloadCancelledError):
+            limit = request.meta.get("download_maxsize", self.maxsize)
+            raise IgnoreRequest(f"cancelled past DOWNLOAD_MAXSIZE ({limit} bytes)") from exception

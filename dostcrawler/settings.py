@@ -18,6 +18,9 @@ USER_AGENT = (
     "archival crawler for public DOST news)"
 )
 ROBOTSTXT_OBEY = True
+# robots.txt's Crawl-delay is the least delay between requests (dostcrawler.politeness), up to
+# this many seconds; --delay overrides it.
+DOSTCRAWLER_CRAWL_DELAY_MAX = float(os.getenv("DOSTCRAWLER_CRAWL_DELAY_MAX", "30.0"))
 # A redirect loop that the duplicate filter ends is a failed article, said and counted.
 DUPEFILTER_CLASS = "dostcrawler.dupefilter.RedirectLoopDupeFilter"
 
@@ -29,7 +32,7 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = float(os.getenv("DOSTCRAWLER_AUTOTHROTTLE_START_DELAY", "2.0"))
 AUTOTHROTTLE_MAX_DELAY = float(os.getenv("DOSTCRAWLER_AUTOTHROTTLE_MAX_DELAY", "30.0"))
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_TIMEOUT = float(os.getenv("DOSTCRAWLER_DOWNLOAD_TIMEOUT", "60"))
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 
@@ -46,8 +49,12 @@ TELNETCONSOLE_ENABLED = False
 
 # An item is one line in the log (its URL and what happened), never its whole record.
 LOG_FORMATTER = "dostcrawler.logs.ItemLogFormatter"
-# A live line per site on a terminal stderr (off under cron, Scrapyd, pipes; 0 turns it off).
-EXTENSIONS = {"dostcrawler.progress.CrawlProgress": 600}
+EXTENSIONS = {
+    # A live line per site on a terminal stderr (off under cron, Scrapyd, pipes; 0 turns it off).
+    "dostcrawler.progress.CrawlProgress": 600,
+    # After AutoThrottle (0), whose delay it keeps at or above robots.txt's Crawl-delay.
+    "dostcrawler.politeness.RobotsCrawlDelay": 100,
+}
 DOSTCRAWLER_PROGRESS = os.getenv("DOSTCRAWLER_PROGRESS", "1") not in ("0", "false", "no")
 
 FEED_EXPORT_ENCODING = "utf-8"
@@ -58,6 +65,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Replaces Scrapy's retry middleware with one that waits longer before each new try.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "dostcrawler.middlewares.BackoffRetryMiddleware": 550,
+    # A download cut at DOWNLOAD_MAXSIZE is failed as too large, not as "cancelled".
+    "dostcrawler.middlewares.TooLargeMiddleware": 560,
     # After decompression (590 runs first on the way back): it reads the decoded body.
     "dostcrawler.middlewares.VietnameseCharsetMiddleware": 580,
     # Next to the downloader: it records the bytes exactly as the server sent them.

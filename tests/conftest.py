@@ -20,19 +20,21 @@ from tests.sitefixtures import SITES_DIR
 ROOT = Path(__file__).parent.parent
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m dostcrawler ARGS` in a fresh process, as a user or a scheduler would.
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m dostcrawler ARGS` in a fresh process, as a user or a scheduler would,
+    with `env` added to the environment (DOSTCRAWLER_* tuning knobs).
 
     Crawls get their own process because Twisted's reactor cannot be restarted in one process.
     """
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "dostcrawler", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
         cwd=cwd or ROOT,
-        env=env,
+        env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)},
         timeout=300,
     )
 

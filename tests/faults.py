@@ -1,36 +1,53 @@
 """Hostile and broken servers: the Vĩnh Phúc fixture served with one fault per article page
-(and on its attachment and robots.txt), crawled once through the real engine. `make faults`
-prints one line per fault; tests/test_faults.py asserts the same outcomes.
+(and on its attachment, its robots.txt and its listing; tests/faultserver.py), crawled once
+through the real engine, then again with the server fixed; beside it, one crawl of the site
+whose robots.txt asks a Crawl-delay. `make faults` prints one line per fault;
+tests/test_faults.py asserts the same outcomes.
 
 Each fault is what an old government server really does: answer 503 and recover, fail every
 retry, cut the connection mid-body, send a gzip bomb, loop redirects, redirect off the site,
 answer an empty 200, serve a binary blob as text/html, print 100,000 links, trickle the body,
-name an attachment `../../etc/passwd`, and forbid a page in robots.txt.
+send the headers and then nothing, stream 1 GiB of HTML, declare a billion laughs in the
+DOCTYPE, write a page as a million character references, name an attachment
+`../../etc/passwd`, forbid a page in robots.txt, ask a Crawl-delay there, page a listing
+forever and link an archive by day that goes back forever.
+
+The crawl runs with --delay 0 and a download timeout of TIMEOUT seconds
+(DOSTCRAWLER_DOWNLOAD_TIMEOUT), from a copy of the site's profile whose listing.max_pages is
+MAX_PAGES, so that the pager trap ends within the test's time.
 """
 
 from __future__ import annotations
 
-import gzip
+import itertools
 import json
 import resource
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from dostcrawler.demo.server import SiteHandler, serve_site
+from dostcrawler.demo.server import serve_site
+from dostcrawler.profiles import load_site
 from tests.conftest import run_cli
-from tests.sitefixtures import fixture_sites
+from tests.faultserver import (
+    CALENDAR,
+    CRAWL_DELAY,
+    DETAIL,
+    SITE,
+    FaultHandler,
+    FixedHandler,
+    PacedHandler,
+    trap_number,
+)
 
-SITE = next(site for site in fixture_sites() if site.name == "vinhphuc")
-DETAIL = "/noidung/tintuc/Lists/TinTucHoatDong/View_Detail.aspx?ItemID="
 ATTACHMENT_ARTICLE = "1045"
 # Article id -> (fault, what a careful archivist expects).
 FAULTS: dict[str, tuple[str, str]] = {
@@ -45,142 +62,124 @@ FAULTS: dict[str, tuple[str, str]] = {
     "1042": ("100,000 links on the page", "stored right, in bounded time"),
     "1041": ("forbidden by robots.txt", "never requested"),
     "1040": ("body trickled in 40 pieces", "stored right"),
+    "1038": ("headers, then a stall", "timed out on every try, counted, fetched by the next run"),
+    "1037": ("1 GiB of HTML, streamed", "refused past DOWNLOAD_MAXSIZE, memory bounded"),
+    "1036": ("billion laughs in the DOCTYPE", "stored right, the entity never expanded"),
+    "1035": ("1,000,000 character references", "stored right, memory bounded"),
 }
 ATTACHMENT_FAULT = ("attachment named ../../etc/passwd", "stored content-addressed in files/")
-BOMB_BYTES = 1 << 30
-
-
-def _bomb() -> bytes:
-    out = gzip.compress(b"\0" * (1 << 24), compresslevel=9)
-    return out * (BOMB_BYTES >> 24)  # concatenated gzip members: 1 GB once inflated
-
-
-class FaultHandler(SiteHandler):
-    """The site's stored responses, with FAULTS on their pages."""
-
-    # One server per run: tries per path decide the 503-then-200 answer.
-    tries: ClassVar[Counter[str]] = Counter()
-    lock: ClassVar[threading.Lock] = threading.Lock()
-
-    def _answer(self, method: str) -> None:
-        item = self.path.removeprefix(DETAIL) if self.path.startswith(DETAIL) else None
-        with self.lock:
-            self.tries[self.path] += 1
-            attempt = self.tries[self.path]
-        if self.path == "/robots.txt":
-            self.server.requests.append((method, self.path))
-            robots = (self.server.folder / "files/robots.txt").read_bytes()
-            robots += f"Disallow: {DETAIL}1041\n".encode()
-            self._send(200, "text/plain", robots, {})
-            return
-        if (item == "1052" and attempt == 1) or item == "1051":
-            self.server.requests.append((method, self.path))
-            self._send(503, "text/html", b"<h1>Service Unavailable</h1>", {"Retry-After": "0"})
-            return
-        if item == "1050":
-            self.server.requests.append((method, self.path))
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", "500000")
-            self.end_headers()
-            self.wfile.write(b"<html><body><h1>cut")
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        if item == "1049":
-            self.server.requests.append((method, self.path))
-            self._send(200, "text/html", _bomb(), {"Content-Encoding": "gzip"})
-            return
-        if item == "1048" or self.path == "/loop":
-            self.server.requests.append((method, self.path))
-            target = "/loop" if item else f"{DETAIL}1048"
-            self._send(302, "text/html", b"", {"Location": target})
-            return
-        if item == "1046":
-            self.server.requests.append((method, self.path))
-            self._send(301, "text/html", b"", {"Location": "http://elsewhere.example/page"})
-            return
-        if item == "1044":
-            self.server.requests.append((method, self.path))
-            self._send(200, "text/html; charset=utf-8", b"", {})
-            return
-        if item == "1043":
-            self.server.requests.append((method, self.path))
-            blob = bytes(range(256)) * 4000
-            self._send(200, "text/html", blob, {})
-            return
-        route = self.server.routes.get(("GET", self.path))
-        if item == "1042" and route is not None and route.file:
-            self.server.requests.append((method, self.path))
-            page = (self.server.folder / route.file).read_bytes()
-            links = "".join(f'<a href="/tag/{n}">t{n}</a>' for n in range(100_000))
-            page = page.replace(b"</body>", links.encode() + b"</body>", 1)
-            self._send(200, route.content_type, page, route.headers)
-            return
-        if item == "1040" and route is not None and route.file:
-            self.server.requests.append((method, self.path))
-            page = (self.server.folder / route.file).read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", route.content_type)
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            step = len(page) // 40 + 1
-            for start in range(0, len(page), step):
-                self.wfile.write(page[start : start + step])
-                self.wfile.flush()
-                time.sleep(0.02)
-            return
-        if route is not None and "/Attachments/" in route.path:
-            self.server.requests.append((method, self.path))
-            body = (self.server.folder / route.file).read_bytes() if route.file else b""
-            headers = {
-                **route.headers,
-                "Content-Disposition": 'attachment; filename="../../etc/passwd"',
-            }
-            self._send(route.status, route.content_type, body, headers)
-            return
-        super()._answer(method)
+TRAP_FAULT = ("listing pager with no end", "stopped at listing.max_pages, said; the rest stored")
+CALENDAR_FAULT = ("archive by day with no end", "never followed")
+OVERRIDE_FAULT = ("robots.txt Crawl-delay: 5, --delay 0", "the delay the user chose wins, said")
+PACED_FAULT = (f"robots.txt Crawl-delay: {CRAWL_DELAY:g}", "requests at least as far apart")
+TIMEOUT = 2.0
+MAX_PAGES = 6  # the site's 3 listing pages, then 3 of the trap
+PACED_ARTICLES = 2
 
 
 @dataclass(frozen=True)
 class FaultRun:
-    """One crawl of the faulty site, then a second (the servers fixed) into the same archive."""
+    """One crawl of the faulty site, then a second (the server fixed) into the same archive;
+    and one crawl of the site asking a Crawl-delay, into an archive of its own."""
 
     first: subprocess.CompletedProcess[str]
     second: subprocess.CompletedProcess[str]
-    stored_after_first: set[str]
+    stored_after_first: dict[str, tuple[str, str]]  # id -> (title, body)
     stored_after_second: set[str]
+    retry_list: dict[str, str]  # article URL -> reason, after the first run
     stats: dict[str, Any]
     requests: list[str]
     workdir: Path
     seconds: float
     peak_rss_mb: float
+    paced: subprocess.CompletedProcess[str]
+    paced_arrivals: list[tuple[float, str]]
+    paced_stats: dict[str, Any]
+    streamed_bytes: int  # of the 1 GiB page, before the crawler hung up
 
     def stored(self, item: str) -> bool:
         return f"vinhphuc:tintuchoatdong-{item}" in self.stored_after_first
+
+    def record(self, item: str) -> tuple[str, str]:
+        """(title, body) of an article the first run stored."""
+        return self.stored_after_first[f"vinhphuc:tintuchoatdong-{item}"]
+
+    @property
+    def paced_spacing(self) -> list[float]:
+        """Seconds between one request of the paced crawl and the next, as the server saw."""
+        times = sorted(moment for moment, _ in self.paced_arrivals)
+        return [later - earlier for earlier, later in itertools.pairwise(times)]
+
+
+def profile_copy(folder: Path, **changes: str) -> Path:
+    """The site's bundled profile with `changes` ("listing": a line added under [listing],
+    "download_delay": the [http] value), written into `folder`."""
+    source = Path(str(load_site(SITE.name).path)).read_text(encoding="utf-8")
+    if "listing" in changes:
+        source = source.replace("[listing]\n", f"[listing]\n{changes['listing']}\n", 1)
+    if "download_delay" in changes:
+        source = source.replace(
+            "download_delay = 2.0", f"download_delay = {changes['download_delay']}"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{SITE.name}.toml").write_text(source, encoding="utf-8")
+    return folder / f"{SITE.name}.toml"
+
+
+def run_paced(workdir: Path) -> tuple[subprocess.CompletedProcess[str], list[tuple[float, str]]]:
+    """Crawl the site asking a Crawl-delay: no --delay, a profile delay below it."""
+    profile = profile_copy(workdir, download_delay="0.0")
+    PacedHandler.arrivals.clear()
+    with serve_site(SITE.folder, handler=PacedHandler) as server:
+        result = run_cli(
+            "crawl", "--profile", str(profile), "--origin", server.origin,
+            "--db", str(workdir / "archive.sqlite"), "--export-dir", str(workdir),
+            "--max-articles", str(PACED_ARTICLES), "--no-attachments", "--no-warc",
+        )  # fmt: skip
+    return result, list(PacedHandler.arrivals)
 
 
 def run_faults(workdir: Path) -> FaultRun:
     db = workdir / "archive.sqlite"
     args = ["--db", str(db), "--export-dir", str(workdir / "exports"), "--delay", "0"]
+    profile = profile_copy(workdir / "profile", listing=f"max_pages = {MAX_PAGES}")
+    env = {"DOSTCRAWLER_DOWNLOAD_TIMEOUT": str(TIMEOUT)}
     FaultHandler.tries.clear()
-    started = time.monotonic()
-    with serve_site(SITE.folder, handler=FaultHandler) as server:
-        first = run_cli("crawl", "vinhphuc", "--origin", server.origin, *args)
-        requests = [path for _, path in server.requests]
-    seconds = time.monotonic() - started
+    FaultHandler.streamed.clear()
+    with ThreadPoolExecutor(1) as pool:
+        paced = pool.submit(run_paced, workdir / "paced")
+        started = time.monotonic()
+        with serve_site(SITE.folder, handler=FaultHandler) as server:
+            first = run_cli("crawl", "--profile", str(profile), "--origin", server.origin,
+                            *args, env=env)  # fmt: skip
+            requests = [path for _, path in server.requests]
+        seconds = time.monotonic() - started
+        with sqlite3.connect(db) as conn:
+            after_first = {
+                i: (t, b) for i, t, b in conn.execute("select id, title, body from articles")
+            }
+            (raw,) = conn.execute("select stats from crawls order by id limit 1").fetchone()
+            retry_list = dict(conn.execute("select url, reason from retries").fetchall())
+        with serve_site(SITE.folder, handler=FixedHandler) as server:
+            second = run_cli("crawl", SITE.name, "--origin", server.origin, *args)
+        with sqlite3.connect(db) as conn:
+            after_second = {i for (i,) in conn.execute("select id from articles")}
+        paced_result, arrivals = paced.result()
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    with sqlite3.connect(db) as conn:
-        after_first = {i for (i,) in conn.execute("select id from articles")}
-        (raw,) = conn.execute("select stats from crawls order by id limit 1").fetchone()
-    with serve_site(SITE.folder) as server:
-        second = run_cli("crawl", "vinhphuc", "--origin", server.origin, *args)
-    with sqlite3.connect(db) as conn:
-        after_second = {i for (i,) in conn.execute("select id from articles")}
+    with sqlite3.connect(workdir / "paced" / "archive.sqlite") as conn:
+        (paced_raw,) = conn.execute("select stats from crawls").fetchone()
     return FaultRun(
-        first, second, after_first, after_second, json.loads(raw), requests, workdir,
-        seconds, peak,
+        first, second, after_first, after_second, retry_list, json.loads(raw), requests,
+        workdir, seconds, peak, paced_result, arrivals, json.loads(paced_raw),
+        sum(FaultHandler.streamed.values()),
     )  # fmt: skip
+
+
+def trap_requests(run: FaultRun) -> tuple[int, int]:
+    """(pages of the pager trap, article links on them) the first run requested."""
+    pages = sum(1 for path in run.requests if trap_number(path) is not None)
+    articles = sum(1 for path in run.requests if path.startswith(f"{DETAIL}9"))
+    return pages, articles
 
 
 def describe(run: FaultRun) -> list[str]:
@@ -196,11 +195,30 @@ def describe(run: FaultRun) -> list[str]:
             and (f"vinhphuc:tintuchoatdong-{item}" in run.stored_after_second)
             else ""
         )
-        lines.append(f"{fault:<32} requests {asked:>2}, {stored}{again} (expected: {expected})")
+        lines.append(f"{fault:<36} requests {asked:>2}, {stored}{again} (expected: {expected})")
+    lines.append(
+        f"{'':<36} of the 1 GiB page, {run.streamed_bytes >> 20} MiB sent before the crawler left"
+    )
+    pages, articles = trap_requests(run)
+    stopped = run.stats.get("dostcrawler/listing/max_pages_reached", 0)
+    lines.append(
+        f"{TRAP_FAULT[0]:<36} pages {pages}, their article links {articles}, "
+        f"max_pages_reached {stopped} (expected: {TRAP_FAULT[1]})"
+    )
+    calendar = sum(1 for path in run.requests if path.startswith(CALENDAR.split("{")[0]))
+    lines.append(f"{CALENDAR_FAULT[0]:<36} requests {calendar} (expected: {CALENDAR_FAULT[1]})")
+    said = "said" if "the delay chosen (0 s) overrides it" in run.first.stderr else "not said"
+    lines.append(f"{OVERRIDE_FAULT[0]:<36} {said} (expected: {OVERRIDE_FAULT[1]})")
+    spacing = run.paced_spacing
+    lines.append(
+        f"{PACED_FAULT[0]:<36} requests {len(run.paced_arrivals)}, {min(spacing):.2f} s apart at "
+        f"least, {statistics.median(spacing):.2f} s median (expected: {PACED_FAULT[1]})"
+    )
     files = sorted(p.name for p in (run.workdir / "exports" / "files").rglob("*") if p.is_file())
-    lines.append(f"{ATTACHMENT_FAULT[0]:<32} files {files} (expected: {ATTACHMENT_FAULT[1]})")
+    lines.append(f"{ATTACHMENT_FAULT[0]:<36} files {files} (expected: {ATTACHMENT_FAULT[1]})")
     lines.append(f"failed article pages by reason: {failed}")
-    lines.append(f"first run: {run.first.stderr.strip().splitlines()[-1]}")
+    lines.append(f"on the retry list: {sorted(run.retry_list.values())}")
+    lines += [f"first run: {line.strip()}" for line in run.first.stderr.strip().splitlines()[-2:]]
     lines.append(
         f"crawl time {run.seconds:.1f} s, peak RSS of a crawl process {run.peak_rss_mb:.0f} MB"
     )

@@ -122,9 +122,10 @@ def test_no_progress_when_stderr_is_a_pipe(crawl_twice: Callable[[str], Crawled]
 
 def test_the_summary_says_every_number(crawl_twice: Callable[[str], Crawled]) -> None:
     first, second, full = (run.stderr.splitlines()[-2:] for run in crawl_twice(SITE).runs)
+    # The one low-confidence page (the deleted article's error page) is dropped, not stored.
     assert first[0] == (
         f"{SITE}: finished; articles new 13, updated 0, unchanged 0, skipped as known 0, "
-        "merged as aliases 0, low confidence 1"
+        "merged as aliases 0, low confidence 0"
     )
     # robots.txt, 3 listing pages, 14 article pages, 2 attachments
     assert re.fullmatch(

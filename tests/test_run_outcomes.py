@@ -222,3 +222,26 @@ def test_bytes_no_charset_decodes_make_the_run_incomplete(tmp_path: Path) -> Non
             ["\ufffd"],
         ).fetchone()[0]
     assert flagged == 1
+
+
+def test_the_summary_counts_the_low_confidence_records_the_archive_holds(tmp_path: Path) -> None:
+    """A page extracted with low confidence and then dropped (it has no title) is not in the
+    archive, so not in the summary's count; a stored low-confidence record is."""
+    folder = _served_as(tmp_path, "text/html; charset=utf-8", break_one=True)
+    routes = json.loads((folder / "routes.json").read_text(encoding="utf-8"))["routes"]
+    untitled = next(r for r in routes if r["path"] == SITE.articles[1]["path"])
+    (folder / untitled["file"]).write_bytes(
+        "<html><body><p>Trang đang được cập nhật.</p></body></html>".encode()
+    )
+    db = tmp_path / "archive.sqlite"
+    with serve_site(folder) as server:
+        result = _crawl(server.origin, db)
+    with sqlite3.connect(db) as conn:
+        (stored,) = conn.execute(
+            "select count(*) from articles where json_extract(extractor, '$.low_confidence')"
+        ).fetchone()
+        (raw,) = conn.execute("select stats from crawls").fetchone()
+    assert stored == 1
+    assert json.loads(raw)["dostcrawler/articles/low_confidence"] == 2  # as extracted
+    assert "dostcrawler/dropped/missing title" in json.loads(raw)
+    assert result.stderr.strip().splitlines()[-2].endswith(", low confidence 1")

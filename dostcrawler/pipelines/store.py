@@ -99,6 +99,10 @@ class StorePipeline:
                 return item
             outcome = archive.upsert_article(item, self.crawl_id, self._aliases_to_save(item))
             stats.inc_value(f"dostcrawler/articles/{outcome}")
+            if item.extractor.get("low_confidence"):
+                # The spider's articles/low_confidence counts every page it extracted, dropped
+                # items included; this counts the records the archive holds.
+                stats.inc_value("dostcrawler/articles/stored_low_confidence")
             self.stored_ids.add(item.id)
             if mark_syndicated(archive, item):
                 stats.inc_value("dostcrawler/articles/near_duplicates")

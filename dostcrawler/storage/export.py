@@ -1,7 +1,8 @@
 """JSON Lines exports: UTF-8, one record per line, every key, a deterministic order.
 
 Files are written to a temporary name in the same folder and renamed, so a reader never sees
-half a file.
+half a file; they get the permissions open() would give them (the umask's), not mkstemp's
+private 0600, since they are made to be read.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,7 +37,9 @@ def atomic_file(target: str | Path, *, binary: bool = False) -> Iterator[IO[Any]
         return
     path = Path(target)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o666)  # less the umask, as open() does
     try:
         out: IO[Any] = (
             os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
@@ -47,7 +50,7 @@ def atomic_file(target: str | Path, *, binary: bool = False) -> Iterator[IO[Any]
             os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

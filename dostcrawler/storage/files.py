@@ -7,11 +7,10 @@ path: only the hash and an extension chosen from the media type.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from dostcrawler.extract.urls import ATTACHMENT_TYPES
+from dostcrawler.storage.export import atomic_file
 
 EXTENSIONS = {media_type: ext for ext, media_type in ATTACHMENT_TYPES.items()}
 
@@ -21,9 +20,6 @@ def store_file(root: Path, body: bytes, media_type: str) -> tuple[str, Path]:
     digest = hashlib.sha256(body).hexdigest()
     path = root / digest[:2] / f"{digest}{EXTENSIONS.get(media_type, '.bin')}"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as out:
+        with atomic_file(path, binary=True) as out:
             out.write(body)
-        os.replace(tmp, path)
     return digest, path
