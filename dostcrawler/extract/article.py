@@ -15,6 +15,7 @@ from parsel import Selector
 
 from dostcrawler.extract import author as bylines
 from dostcrawler.extract import body as bodies
+from dostcrawler.extract import form as forms
 from dostcrawler.extract import generic
 from dostcrawler.extract.dates import ParsedDate, parse_date
 from dostcrawler.extract.select import first_text, select
@@ -28,6 +29,10 @@ MIN_BODY_CHARS = 80
 NEAR_TITLE_LINES = 2
 # How many elements after the body container may hold its labelled credits.
 AFTER_BODY_ELEMENTS = 3
+# A wholly bold opening paragraph is the lead when it is a real paragraph with more after it
+# (a bold one-liner is a heading or a dateline).
+BOLD_LEAD_MIN_CHARS = 80
+BOLD_LEAD_FOLLOWING = 2
 
 
 @dataclass
@@ -50,6 +55,9 @@ class Extraction:
     fields: dict[str, str] = field(default_factory=dict)
     # The whole line the date was read from (it may also name the writer).
     date_line: str | None = None
+    # The body's first paragraph when it is wholly bold and more follow: the sapo, if no
+    # element says which the lead is.
+    bold_opening: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,15 +107,16 @@ def extract_article(
     layers = _Layers(profile)
     month_first = profile.month_first if profile else False
     out = Extraction()
+    form = forms.read_form(root)
 
-    title_el = _extract_title(sel, root, layers, profile, out)
+    title_el = _extract_title(sel, root, layers, profile, form, hint, out)
     if out.title and out.title.casefold() in template_texts:
         out.title, title_el = None, None
         out.fields.pop("title", None)
-    body_el = _extract_body(sel, root, layers, url, template_texts, out)
-    _extract_date(sel, root, title_el, layers, url, hint, month_first, reject_days, out)
-    _extract_lead_and_category(sel, layers, hint, out)
-    _extract_credits(sel, url, layers, out)
+    body_el = _extract_body(sel, root, layers, url, template_texts, form, out)
+    _extract_date(sel, root, title_el, layers, url, hint, month_first, reject_days, form, out)
+    _extract_lead_and_category(sel, layers, hint, form, out)
+    _extract_credits(sel, url, layers, form, out)
     if body_el is not None:
         _credits_after_body(body_el, layers, out)
         out.images = bodies.images(body_el, url)
@@ -145,9 +154,18 @@ def _extract_title(
     root: lxml_html.HtmlElement,
     layers: _Layers,
     profile: SiteProfile | None,
+    form: forms.Form | None,
+    hint: ListingHint | None,
     out: Extraction,
 ) -> lxml_html.HtmlElement | None:
+    """The headline, first found of: the form's title row (unless a profile's own selector
+    reads it), the selector, the element printing the listing's link text, the heading that
+    <title> confirms, <title> itself."""
     selectors, origin = layers.get("title")
+    hints = generic.title_hints(sel)
+    if title := _form_text(form, "title", origin):
+        out.title, out.fields["title"] = title, "form"
+        return form.values["title"] if form else None
     if found := first_text(sel, selectors):
         out.title, out.fields["title"] = found[0], origin
         if isinstance(found[1].root, lxml_html.HtmlElement):
@@ -159,13 +177,15 @@ def _extract_title(
             shown is not None and clean_text(shown.text_content()).casefold() == found[0].casefold()
         )
         return shown if same else None
-    element = generic.find_title(root, tuple(generic.title_hints(sel)))
+    element = generic.element_printing(root, hint.title) if hint and hint.title else None
+    element = element if element is not None else generic.find_title(root, tuple(hints))
     if element is not None:
         out.title, out.fields["title"] = clean_text(element.text_content()), "generic"
         return element
-    for hint in generic.title_hints(sel):
-        title = generic.strip_site_suffix(hint, profile.publisher if profile else None)
-        if title:
+    for shown in hints:
+        title = generic.strip_site_suffix(shown, profile.publisher if profile else None)
+        # A <title> that is only the site's name names no article.
+        if title and not generic.SITE_NAME.match(title):
             out.title, out.fields["title"] = title, "meta"
             break
     return None
@@ -177,11 +197,14 @@ def _extract_body(
     layers: _Layers,
     url: str,
     template_texts: frozenset[str],
+    form: forms.Form | None,
     out: Extraction,
 ) -> lxml_html.HtmlElement | None:
     selectors, origin = layers.get("body")
     remove, _ = layers.get("remove")
     matches = [m.root for m in select(sel, selectors) if isinstance(m.root, lxml_html.HtmlElement)]
+    if form and _form_text(form, "body", origin):
+        matches, origin = [form.values["body"]], "form"
     if origin != "profile" and len(matches) > 1:
         # A preset's or a learned selector is a guess about this page: of its matches, the one
         # with the article's prose, not the first ("Subscribe" boxes share article classes).
@@ -211,6 +234,9 @@ def _extract_body(
     kept_blocks = [b for i, b in enumerate(blocks) if i not in dropped]
     out.body = "\n\n".join(kept) or None
     out.fields["body"] = origin
+    if len(kept_blocks) > BOLD_LEAD_FOLLOWING and kept_blocks[0].bold:
+        opening = kept_blocks[0].text
+        out.bold_opening = opening if len(opening) >= BOLD_LEAD_MIN_CHARS else None
     out.attachments = bodies.attachments(kept_blocks, url)
     if cleaned is not None and out.body and origin != "trafilatura":
         out.body_html = bodies.cleaned_html(cleaned)
@@ -258,7 +284,12 @@ def _credits_after_body(body: lxml_html.HtmlElement, layers: _Layers, out: Extra
             want_authors
             and position == 0
             and not sibling.xpath(".//a")  # links under a body navigate: "Trước | Tiếp"
-            and (names := bylines.standalone_byline(text))
+            and (
+                names := bylines.standalone_byline(text)
+                or bylines.marked_byline(
+                    f"{sibling.get('class', '')} {sibling.get('id', '')}", text
+                )
+            )
         ):
             # A name alone right under the body is its byline, as the body's last line is.
             out.authors, out.fields["authors"] = names, "generic"
@@ -303,16 +334,24 @@ def _extract_date(
     hint: ListingHint | None,
     month_first: bool,
     reject_days: frozenset[str],
+    form: forms.Form | None,
     out: Extraction,
 ) -> None:
     selectors, origin = layers.get("date")
+    # A day the template prints on every page (or the crawl day) is the page's own date only
+    # when two witnesses say so: the page and its listing entry. Articles of the crawl day
+    # are what a daily run finds; the "today" banner alone dates nothing.
+    listed_day = hint.date.value[:10] if hint and hint.date else None
+    page_reject = reject_days - {listed_day} if listed_day else reject_days
     candidates: list[tuple[ParsedDate | None, str]] = []
     lines: dict[str, str] = {}
     if found := first_text(sel, selectors):
         candidates.append((parse_date(found[0], month_first=month_first), origin))
         lines[origin] = found[0]
+    if shown := _form_text(form, "date", origin):
+        candidates.insert(0, (parse_date(shown, month_first=month_first), "form"))
     near_title = generic.date_line_near_title(
-        root, title_el, month_first=month_first, reject_days=reject_days
+        root, title_el, month_first=month_first, reject_days=page_reject
     )
     candidates.append((near_title[0] if near_title else None, "generic"))
     if near_title:
@@ -322,7 +361,8 @@ def _extract_date(
     candidates.append((hint.date if hint else None, "listing"))
     candidates.append((generic.url_date(url), "url"))
     for parsed, source in candidates:
-        if parsed is not None and parsed.value[:10] not in reject_days:
+        rejected = reject_days if source in ("listing", "url") else page_reject
+        if parsed is not None and parsed.value[:10] not in rejected:
             out.published_at, out.published_at_raw = parsed.value, parsed.raw
             out.date_source = out.fields["published_at"] = source
             out.date_line = lines.get(source)
@@ -330,35 +370,58 @@ def _extract_date(
 
 
 def _extract_lead_and_category(
-    sel: Selector, layers: _Layers, hint: ListingHint | None, out: Extraction
+    sel: Selector,
+    layers: _Layers,
+    hint: ListingHint | None,
+    form: forms.Form | None,
+    out: Extraction,
 ) -> None:
     selectors, origin = layers.get("lead")
     found = first_text(sel, selectors)
-    if found is None and not selectors:
+    lead = found[0] if found else None
+    if form and origin != "profile" and (summary := form.text("lead")) is not None:
+        # The form's own summary row, even when empty: no other block is then the lead.
+        lead, origin = summary or None, "form"
+    elif found is None and not selectors:
         found, origin = first_text(sel, tuple(GENERIC_LEAD_HINT.split(", "))), "generic"
-    if found:
-        out.lead, out.fields["lead"] = found[0], origin
-        if out.body and out.body.startswith(found[0]):
-            out.body = out.body[len(found[0]) :].lstrip() or None
+        lead = found[0] if found else out.bold_opening
+    if lead:
+        out.lead, out.fields["lead"] = lead, origin
+        if out.body and out.body.startswith(lead):
+            out.body = out.body[len(lead) :].lstrip() or None
     selectors, origin = layers.get("category")
-    if found := first_text(sel, selectors):
+    if category := _form_text(form, "category", origin):
+        out.category, out.fields["category"] = category, "form"
+    elif found := first_text(sel, selectors):
         out.category, out.fields["category"] = found[0], origin
     elif hint and hint.category:
         out.category, out.fields["category"] = hint.category, "listing"
 
 
-def _extract_credits(sel: Selector, url: str, layers: _Layers, out: Extraction) -> None:
+def _extract_credits(
+    sel: Selector, url: str, layers: _Layers, form: forms.Form | None, out: Extraction
+) -> None:
     """Dedicated author/source elements win over what the body's last lines said."""
     selectors, origin = layers.get("authors")
     found = first_text(sel, selectors)
-    names = bylines.authors_from_text(found[0]) if found else []
-    if found and names:
+    written = _form_text(form, "authors", origin)
+    if written:
+        origin = "form"
+    elif found:
+        written = found[0]
+    if written and (names := bylines.authors_from_text(written)):
         out.authors, out.fields["authors"] = names, origin
-        out.body = _without_line(out.body, found[0])
+        out.body = _without_line(out.body, written)
     selectors, origin = layers.get("source")
-    if found := first_text(sel, selectors):
-        out.source, out.fields["source"] = bylines.source_from_text(found[0]), origin
-        out.body = _without_line(out.body, found[0])
+    found = first_text(sel, selectors)
+    credited = _form_text(form, "source", origin)
+    if credited:
+        origin = "form"
+    elif found:
+        credited = found[0]
+    if credited:
+        out.source, out.fields["source"] = bylines.source_from_text(credited), origin
+        out.body = _without_line(out.body, credited)
     selectors, _ = layers.get("attachments")
     for match in select(sel, selectors):
         href = match.attrib.get("href")
@@ -366,6 +429,13 @@ def _extract_credits(sel: Selector, url: str, layers: _Layers, out: Extraction) 
             name = clean_text(match.xpath("string()").get())
             title = clean_text(match.attrib.get("title"))
             _add_attachment(out, urljoin(url, href), name, title)
+
+
+def _form_text(form: forms.Form | None, name: str, origin: str) -> str | None:
+    """The form's value for a field, unless a hand-written profile selector reads it."""
+    if form is None or origin == "profile":
+        return None
+    return form.text(name) or None
 
 
 def _without_line(body: str | None, line: str) -> str | None:

@@ -35,6 +35,8 @@ ORGANISATION_WORDS = re.compile(
     re.IGNORECASE,
 )
 PERSON_WITH_UNIT = re.compile(r"^(?P<names>[^()]{2,80}?)\s*\((?P<unit>[^()]{2,120})\)$")
+# Markup that names its element a byline ("p.post-author", "div.tacgia").
+AUTHOR_MARKUP = re.compile(r"author|byline|tac-?gia|tacgia|nguoi-?viet|writer", re.IGNORECASE)
 CMS_LOGIN = re.compile(r"^[a-z][a-z0-9_.]{2,20}$")
 SENTENCE_PUNCTUATION = re.compile(r"[.!?:;\"“”]\s|[.!?:;\"“”]$|\d")
 
@@ -153,7 +155,10 @@ def _read_labelled(text: str, byline: Byline) -> bool:
 def _unit(text: str) -> str | None:
     """A credited unit alone on the last line: "(Sở KH&CN An Giang)" or "Thanh tra Sở"."""
     if match := PARENTHESISED_UNIT.match(text):
-        return clean_text(match["value"])
+        unit = clean_text(match["value"])
+        # "(Theo Báo Phú Thọ)" credits the publication, not "Theo ...".
+        publication = THEO_PUBLICATION.match(unit)
+        return clean_text(publication["value"]) if publication else unit
     if ORGANISATION_WORDS.match(text) and len(text.split()) <= 12 and not text.endswith("."):
         return text
     return None
@@ -183,6 +188,15 @@ def standalone_byline(text: str) -> list[str]:
     if not credit or text.isascii() or not all(len(name.split()) >= 2 for name in credit[0]):
         return []
     return credit[0]
+
+
+def marked_byline(element_marker: str, text: str) -> list[str]:
+    """The writers in an element whose class or id says it is the byline: its markup vouches
+    for it, so a name written without diacritics ("Thu Trang") is a name too."""
+    if not AUTHOR_MARKUP.search(element_marker):
+        return []
+    credit = credit_line(text)
+    return credit[0] if credit else []
 
 
 def authors_beside_date(line: str, date_raw: str) -> list[str]:

@@ -3,7 +3,8 @@
 The scale (0 to 1, in `extractor.confidence`):
 - 0.95: a hand-written profile selector, or any value its witness confirms (the listing's link
   text for the title, the listing's date for the date);
-- 0.85: a preset selector or a selector learned from the site's own pages;
+- 0.85: a preset selector, a selector learned from the site's own pages, or a labelled form row
+  ("Tiêu đề | ...", "Ngày đăng | ...");
 - 0.8: machine-readable metadata (article:published_time, JSON-LD);
 - 0.6: a generic rule (the date line near the headline, a byline read from the body);
 - 0.5: a fallback (trafilatura's body, the <title> tag, a date from the listing or the URL);
@@ -23,6 +24,7 @@ BY_ORIGIN = {
     "profile": 0.95,
     "preset": 0.85,
     "learned": 0.85,
+    "form": 0.85,
     "meta": 0.8,
     "jsonld": 0.8,
     "generic": 0.6,

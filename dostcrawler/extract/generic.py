@@ -37,6 +37,9 @@ SITE_NAME = re.compile(
 )
 TITLE_HINT = re.compile(r"title|tieude|tieu-de|tieu_de|headline|heading", re.IGNORECASE)
 TITLE_TAGS = ("h1", "h2", "h3")
+# A listing's link text shorter than this ("Xem tiếp") names no article.
+MIN_WITNESS_CHARS = 20
+INLINE_WRAPPERS = frozenset({"font", "span", "b", "strong", "em", "i", "u", "small", "big"})
 BODY_PARAGRAPHS = "./p | ./*[self::span or self::font or self::strong]/p"
 DATE_LINE_MAX_CHARS = 90
 DATE_WINDOW_CHARS = 400
@@ -135,6 +138,36 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
             if el.tag == tag:
                 return el
     return candidates[0][0] if candidates else None
+
+
+def element_printing(root: lxml_html.HtmlElement, shown: str) -> lxml_html.HtmlElement | None:
+    """The element that prints `shown` (the listing's link text for this article) as the whole
+    of its text, outside links, sidebars and footers: the headline, whatever its markup
+    (`<td class="tieude">`, `<b><font size="4">`). A heading wins over other markup."""
+    want = clean_text(shown).casefold()
+    if len(want) < MIN_WITNESS_CHARS:
+        return None
+    noise = noise_flags(root)
+    # From each text node that could start the headline, up to the element printing all of it.
+    first_word = clean_text(shown).split()[0]
+    printing: list[lxml_html.HtmlElement] = []
+    for node in root.xpath("//text()[contains(., $word)]", word=first_word):
+        el = node.getparent()
+        while el is not None and len(text := clean_text(el.text_content())) <= len(want):
+            if text.casefold() == want and el not in printing:
+                printing.append(el)
+            el = el.getparent()
+    printing = [
+        el
+        for el in printing
+        if el.tag not in ("a", "title", "option", "script", "style")
+        and not noise.get(el, False)
+        and not any(ancestor.tag == "a" for ancestor in el.iterancestors())
+    ]
+    headings = [el for el in printing if el.tag in TITLE_TAGS]
+    # Of nested elements printing the same text, the outermost is the headline's own.
+    outermost = [el for el in printing if el.getparent() not in printing]
+    return (headings or outermost or [None])[0]
 
 
 def title_hints(sel: Selector) -> list[str]:
@@ -324,8 +357,18 @@ def prose_chars(el: lxml_html.HtmlElement) -> int:
     wraps them in an inline element, ASP.NET's <span id="...lblNoiDung"><p>...</p></span>)
     and text written straight into it."""
     paragraphs = [clean_text(p.text_content()) for p in el.xpath(BODY_PARAGRAPHS)]
-    direct = clean_text(el.text) + " ".join(clean_text(c.tail) for c in el)
-    return sum(len(p) for p in paragraphs if len(p) > 25) + len(direct)
+    return sum(len(p) for p in paragraphs if len(p) > 25) + len(_flow_text(el))
+
+
+def _flow_text(el: lxml_html.HtmlElement) -> str:
+    """The text written straight into the element, also inside inline wrappers (an old
+    template's `<font>` holding the whole article as lines split by `<br>`), links aside."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag in INLINE_WRAPPERS:
+            parts.append(_flow_text(child))
+        parts.append(child.tail or "")
+    return clean_text(" ".join(parts))
 
 
 def _link_share(el: lxml_html.HtmlElement) -> float:

@@ -29,6 +29,7 @@ SKIP_TAGS = frozenset(
     }
 )
 EMPHASIS_TAGS = frozenset({"em", "i"})
+BOLD_TAGS = frozenset({"strong", "b"})
 CENTERED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 
 
@@ -46,6 +47,8 @@ class Block:
     text: str
     has_image: bool = False
     emphasised: bool = False
+    # Wholly in <strong>/<b>: how many editors set the sapo (lead) above the body.
+    bold: bool = False
     centered: bool = False
     caption_markup: bool = False
     links: list[tuple[str, str]] = field(default_factory=list)
@@ -61,8 +64,10 @@ class _Collector:
     blocks: list[Block] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     emphasised_chars: int = 0
+    bold_chars: int = 0
     total_chars: int = 0
     emphasis_depth: int = 0
+    bold_depth: int = 0
     caption_depth: int = 0
     has_image: bool = False
     links: list[tuple[str, str]] = field(default_factory=list)
@@ -74,6 +79,8 @@ class _Collector:
         self.total_chars += visible
         if self.emphasis_depth or self.caption_depth:
             self.emphasised_chars += visible
+        if self.bold_depth:
+            self.bold_chars += visible
 
     def flush(self) -> None:
         text = clean_text("".join(self.parts))
@@ -86,13 +93,14 @@ class _Collector:
                     text=text,
                     has_image=self.has_image,
                     emphasised=bool(text) and self.emphasised_chars >= self.total_chars,
+                    bold=bool(text) and self.bold_chars >= self.total_chars,
                     centered=bool(CENTERED.search(style)) or align.lower() == "center",
                     caption_markup=self.caption_depth > 0 or _is_caption_element(owner),
                     links=self.links,
                 )
             )
         self.parts, self.links = [], []
-        self.emphasised_chars = self.total_chars = 0
+        self.emphasised_chars = self.bold_chars = self.total_chars = 0
         self.has_image = False
 
 
@@ -131,6 +139,8 @@ def _walk(element: lxml_html.HtmlElement, out: _Collector) -> None:
     emphasis = tag in EMPHASIS_TAGS
     caption = _is_caption_element(element) and not is_block
     out.emphasis_depth += emphasis
+    bold = tag in BOLD_TAGS
+    out.bold_depth += bold
     out.caption_depth += caption
     if tag == "a" and element.get("href"):
         out.links.append((element.get("href", ""), clean_text(element.text_content())))
@@ -139,6 +149,7 @@ def _walk(element: lxml_html.HtmlElement, out: _Collector) -> None:
     for child in element:
         _walk(child, out)
     out.emphasis_depth -= emphasis
+    out.bold_depth -= bold
     out.caption_depth -= caption
     if is_block:
         out.flush()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from parsel import Selector
 
 # Query parameters that never change the page: analytics tags and share-widget markers.
 TRACKING_PARAMS = re.compile(
@@ -73,3 +75,21 @@ def same_site(url: str, domains: tuple[str, ...]) -> bool:
     """
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     return any(host == d.lower().removeprefix("www.") for d in domains)
+
+
+def page_canonical_link(url: str, page: Selector) -> str | None:
+    """The address the page names as its own (`<link rel="canonical">`), on the scheme and
+    host that served it (an explicit default port such as :443 dropped), else None: a page
+    pointing at another host or scheme names a copy, not this address."""
+    href = page.css("link[rel~='canonical']::attr(href)").get()
+    if not href or not href.strip():
+        return None
+    named = urlsplit(urljoin(url, href.strip()))
+    fetched = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(named.scheme)
+    if named.scheme != fetched.scheme or (named.hostname or "") != (fetched.hostname or ""):
+        return None
+    if (named.port or default) != (fetched.port or default):
+        return None
+    netloc = fetched.netloc
+    return urlunsplit((named.scheme, netloc, named.path or "/", named.query, ""))

@@ -33,6 +33,8 @@ NEXT_PAGE_TEXT = re.compile(r"^(?:trang sau|sau|tiếp|trang tiếp|tiếp theo|
 RFC822_DAY = re.compile(r"(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})")
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MIN_TITLE_CHARS = 20
+# The longest line that is an entry's date line ("Thứ hai, 14/07/2025 - 09:30").
+DATE_LINE_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,16 @@ def html_entries(
                 title = clean_text(entry_links[0].xpath("string()").get())
                 found.append(Entry(urljoin(base_url, href), replace(hint, title=title or None)))
         return found
-    links: list[Selector] = list(select(page, rules.article_links)) if rules.article_links else []
+    links: list[Selector] = []
+    if rules.article_links:
+        # A preset's selectors are the platform's URL forms, and one listing may link several
+        # (list items and publishing pages): every form's links, in page order. A profile's
+        # selectors are alternatives, the first that matches winning.
+        links = (
+            _every_match(page, rules.article_links)
+            if discover
+            else list(select(page, rules.article_links))
+        )
     if not links and (discover or not rules.article_links):
         links = _generic_links(page, base_url, platform)
     for link in links:
@@ -79,7 +90,38 @@ def html_entries(
             hint = _entry_hint(parent[0] if parent else link, (), month_first)
             title = clean_text(link.xpath("string()").get()) or clean_text(link.attrib.get("title"))
             found.append(Entry(urljoin(base_url, href), replace(hint, title=title or None)))
-    return found
+    return _merged(found)
+
+
+def _every_match(page: Selector, selectors: tuple[str, ...]) -> list[Selector]:
+    """The matches of all the selectors, each element once, in document order."""
+    position = {element: i for i, element in enumerate(page.root.iter())}
+    found: dict[object, Selector] = {}
+    for selector in selectors:
+        for match in select(page, (selector,)):
+            found.setdefault(match.root, match)
+    return sorted(found.values(), key=lambda match: position.get(match.root, -1))
+
+
+def _merged(entries: list[Entry]) -> list[Entry]:
+    """One entry per URL, in order of first appearance. A listing often links an article
+    twice (its thumbnail, then its headline with the date beside it): what either link says
+    is the entry's hint."""
+    by_url: dict[str, Entry] = {}
+    for entry in entries:
+        known = by_url.get(entry.url)
+        if known is None:
+            by_url[entry.url] = entry
+            continue
+        by_url[entry.url] = Entry(
+            entry.url,
+            ListingHint(
+                date=known.hint.date or entry.hint.date,
+                category=known.hint.category or entry.hint.category,
+                title=known.hint.title or entry.hint.title,
+            ),
+        )
+    return list(by_url.values())
 
 
 def _generic_links(page: Selector, base_url: str, platform: Platform) -> list[Selector]:
@@ -103,6 +145,10 @@ def _entry_hint(entry: Selector, date_selectors: tuple[str, ...], month_first: b
     texts = select(entry, date_selectors).xpath("string()").getall() if date_selectors else []
     if not texts:
         texts = [" ".join(entry.xpath("text() | */text()[not(ancestor::a)]").getall())]
+    # Then a date printed on a short line of its own anywhere in the entry ("14/07/2025" in
+    # its meta line), never one inside the excerpt's sentences, which name events.
+    lines = entry.xpath(".//text()[not(ancestor::a)][not(ancestor::script)]").getall()
+    texts += [line for line in map(clean_text, lines) if line and len(line) <= DATE_LINE_CHARS]
     for text in texts:
         parsed = parse_date(clean_text(text), month_first=month_first)
         if parsed:

@@ -29,7 +29,7 @@ from dostcrawler.capture.middleware import WARC_META_KEY
 from dostcrawler.extract.article import ListingHint
 from dostcrawler.extract.dates import parse_date
 from dostcrawler.extract.template import Template
-from dostcrawler.extract.urls import attachment_media_type, same_site
+from dostcrawler.extract.urls import attachment_media_type, page_canonical_link, same_site
 from dostcrawler.items import Article, AttachmentFile
 from dostcrawler.platforms import PLATFORMS, detect_platform
 from dostcrawler.profiles import SiteProfile, generic_profile, load_profile_file, with_preset
@@ -528,8 +528,23 @@ class NewsSpider(scrapy.Spider):
             requested = response.request.url if response.request else ""
             if requested and self.site_url(requested) != article.url:
                 self._add_alias(article.id, self.site_url(requested))
+        self._prefer_named_address(response, article)
         article.warc = response.meta.get(WARC_META_KEY)
         return article
+
+    def _prefer_named_address(self, response: TextResponse, article: Article) -> None:
+        """The record's url is the address the page names as its own (rel=canonical) when
+        that address is this article on the same host, whichever form was fetched first;
+        the fetched address stays an alias. Anything else named (another host, another
+        article, a listing) is not this page's address and changes nothing."""
+        named = page_canonical_link(response.url, response.selector)
+        if named is None:
+            return
+        local, _, article_id = self._identify(named)
+        address = self.site_url(local)
+        if article_id == article.id and self._in_scope(local) and address != article.url:
+            self._add_alias(article.id, article.url)
+            article.url = address
 
     # Failures ---------------------------------------------------------------------------------
 
