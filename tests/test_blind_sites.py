@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from parsel import Selector
 
 from dostcrawler.demo.server import serve_site
 from dostcrawler.extract.dates import parse_date
+from dostcrawler.extract.urls import page_canonical_link
 from dostcrawler.parse import parse_saved_page
 from dostcrawler.profiles import SiteProfile, load_profile_file
 from tests.accuracy import FIELDS, field_correct
@@ -177,3 +179,23 @@ def test_name_options_go_with_one_start_url(tmp_path: Path) -> None:
     assert "--name, --province and --publisher go with one --start-url" in result.stderr
     bad = run_cli("crawl", "--start-url", "https://a.example.gov.vn/", "--name", "Bad Name")
     assert bad.returncode == 1 and "site name 'Bad Name'" in bad.stderr
+
+
+def test_the_record_url_is_the_address_the_page_names(
+    blind_crawls: dict[str, LocalCrawl],
+) -> None:
+    """Whichever form of an article the crawl met first, its record's url is the page's own
+    rel=canonical when that names this article on the same host (an explicit :443 dropped),
+    and every other form that served it is an alias."""
+    named_somewhere = 0
+    for site in BLIND:
+        records = _records(site, blind_crawls[site.name])
+        for article in site.articles:
+            page = Selector(text=site.page_bytes(article["path"]).decode("utf-8", "replace"))
+            named = page_canonical_link(site.origin + article["path"], page)
+            record = records[article["path"]]
+            if named and site.article_path(named.removeprefix(site.origin)) == article["path"]:
+                named_somewhere += 1
+                assert record["url"] == named, article["path"]
+                assert record["url"] not in json.loads(record["alias_urls"])
+    assert named_somewhere >= 30

@@ -1,10 +1,11 @@
 """Generic heuristics on the page shapes that trip them: a bold event date opening the body,
-and the site's own name in a logo heading."""
+the site's own name in a logo heading, and a portal whose article header sits in a portlet."""
 
 from __future__ import annotations
 
 from lxml import html as lxml_html
 
+from dostcrawler.extract.article import Extraction, extract_article
 from dostcrawler.extract.generic import date_near_title, find_title
 
 PAGE = """<html><body>
@@ -80,3 +81,56 @@ def test_labelled_credits_after_the_body_and_cms_accounts() -> None:
     assert out.body is not None
     assert out.body.startswith("Thực hiện kế hoạch năm 2023")
     assert "quantri" not in out.body and "Các tin khác" not in out.body
+
+
+PORTLET_PAGE = """<html><head><title>{title} - Chi tiết tin - Sở Khoa học và Công nghệ tỉnh
+Trà Vinh</title></head><body>
+<header id="banner"><h1 class="site-title">Sở Khoa học và Công nghệ tỉnh Trà Vinh</h1>
+<div class="today">Thứ Tư, 10/01/2024</div></header>
+<section class="portlet"><header class="portlet-topper"><h1 class="portlet-title">Dịch vụ công
+trực tuyến cho doanh nghiệp</h1></header><div class="portlet-body">Cổng dịch vụ công.</div>
+</section>
+<section class="portlet"><header class="portlet-topper"><h1 class="portlet-title">
+<span class="portlet-title-text">{title}</span></h1></header>
+<div class="portlet-body"><div class="journal-content-article">
+<p class="ngay-dang"><span class="date">05/12/2023</span> | <span class="name">{byline}</span></p>
+<div class="news-sapo">Thực hiện Kế hoạch số 87/KH-SKHCN, từ ngày 20/11 đến ngày 01/12/2023, Đoàn
+kiểm tra đã kiểm tra 24 cửa hàng xăng dầu trên địa bàn hai huyện.</div>
+<p>Đoàn kiểm tra đã lấy 24 mẫu xăng dầu để thử nghiệm nhanh các chỉ tiêu chất lượng; kết quả
+cho thấy các mẫu đều đạt yêu cầu theo quy chuẩn kỹ thuật quốc gia hiện hành.</p>
+<p>Qua kiểm tra, Đoàn đã nhắc nhở hai cửa hàng chưa niêm yết giá bán, đồng thời hướng dẫn các
+cơ sở thực hiện đúng quy định về đo lường, chất lượng trong kinh doanh xăng dầu.</p>
+<p>Tin mới:</p><ul><li>Hội thảo ứng dụng công nghệ cao trong nuôi tôm thẻ chân trắng</li></ul>
+</div></div></section></body></html>"""
+PORTLET_TITLE = "Kiểm tra nhà nước về đo lường, chất lượng xăng dầu tại hai huyện"
+
+
+def _portlet(byline: str = "Kim Ngọc Thái", title: str = PORTLET_TITLE) -> Extraction:
+    return extract_article(
+        PORTLET_PAGE.format(title=title, byline=byline), "https://sokhcn.travinh.gov.vn/x"
+    )
+
+
+def test_a_portlet_headline_confirmed_by_title_is_the_title() -> None:
+    """A <header> inside a portal's <section> is that portlet's header, not the page banner:
+    the heading <title> confirms is the headline; the other portlets' headings are not."""
+    assert _portlet().title == PORTLET_TITLE
+
+
+def test_a_date_line_in_several_spans_is_one_line() -> None:
+    """`<span>05/12/2023</span> | <span>Kim Ngọc Thái</span>`: the byline beside the date;
+    `<span>05/12/2023</span> | <span>08:00</span>`: the time."""
+    got = _portlet()
+    assert got.published_at == "2023-12-05" and got.authors == ["Kim Ngọc Thái"]
+    timed = _portlet(byline="08:00")
+    assert timed.published_at == "2023-12-05T08:00:00+07:00" and timed.authors == []
+
+
+def test_the_header_inside_the_content_box_is_not_body() -> None:
+    """The date line and the sapo inside the content container are fields, not body; the
+    list after a whole-line "Tin mới:" heading is not body either."""
+    got = _portlet()
+    assert got.lead is not None and got.lead.startswith("Thực hiện Kế hoạch số 87/KH-SKHCN")
+    assert got.body is not None
+    assert got.body.startswith("Đoàn kiểm tra đã lấy 24 mẫu xăng dầu")
+    assert got.body.endswith("kinh doanh xăng dầu.")

@@ -23,12 +23,16 @@ from dostcrawler.extract.text import Block, clean_text, word_count
 from dostcrawler.extract.urls import attachment_media_type
 from dostcrawler.profiles.model import ArticleRules, SiteProfile
 
-GENERIC_LEAD_HINT = "sapo, .sapo, .lead, .summary, .hometext, #hometext, .tomtat, .news-lead"
+GENERIC_LEAD_HINT = (
+    "sapo, [class*='sapo'], .lead, .summary, .hometext, #hometext, [class*='tomtat'], .news-lead"
+)
 MIN_BODY_CHARS = 80
 # How many lines under the headline (the date line aside) may hold its byline.
 NEAR_TITLE_LINES = 2
 # How many elements after the body container may hold its labelled credits.
 AFTER_BODY_ELEMENTS = 3
+# How many wrappers of a line may carry the markup that names it a byline.
+MARKER_LEVELS = 4
 # A wholly bold opening paragraph is the lead when it is a real paragraph with more after it
 # (a bold one-liner is a heading or a dateline).
 BOLD_LEAD_MIN_CHARS = 80
@@ -78,6 +82,12 @@ class _Layers:
         self.own = profile.own_keys if profile else frozenset()
         self.learned = profile.learned_keys if profile else frozenset()
 
+    def profile_reads(self, key: str) -> bool:
+        """A hand-written profile says where the field is: where it finds nothing, the page
+        has none, and no generic rule guesses. A preset's or learned selector is a guess."""
+        selectors, origin = self.get(key)
+        return bool(selectors) and origin == "profile"
+
     def get(self, key: str) -> tuple[tuple[str, ...], str]:
         selectors: tuple[str, ...] = getattr(self.rules, key)
         if f"article.{key}" in self.learned:
@@ -120,10 +130,27 @@ def extract_article(
     if body_el is not None:
         _credits_after_body(body_el, layers, out)
         out.images = bodies.images(body_el, url)
-    if not out.authors and not layers.get("authors")[0]:
+    _drop_repeated_fields(out)
+    if not out.authors and not layers.profile_reads("authors"):
         _credits_near_title(root, title_el, body_el, out)
     out.word_count = word_count(out.body or "")
     return out
+
+
+def _drop_repeated_fields(out: Extraction) -> None:
+    """The body's first paragraphs that repeat another field (the headline, the date line,
+    the lead) are that field, not body: many templates put the whole article header inside
+    the content container. A date line found there is the line its byline may stand in."""
+    paragraphs = out.body.split("\n\n") if out.body else []
+    raw = out.published_at_raw
+    while paragraphs:
+        first = paragraphs[0]
+        if raw and raw in first and len(first) <= generic.DATE_LINE_MAX_CHARS:
+            out.date_line = out.date_line or first
+        elif first.casefold() not in {(out.title or "").casefold(), (out.lead or "").casefold()}:
+            break
+        paragraphs.pop(0)
+    out.body = "\n\n".join(paragraphs) or None
 
 
 def _credits_near_title(
@@ -142,11 +169,27 @@ def _credits_near_title(
         return
     lines = [line for line in generic.lines_after(root, title) if line[1] != out.date_line]
     for element, text in lines[:NEAR_TITLE_LINES]:
+        if names := bylines.marked_byline(_markers(element, body), text):
+            # Its markup names it the byline ("field-but-danh"), inside the body box or not.
+            out.authors, out.fields["authors"] = names, "generic"
+            out.body = _without_line(out.body, text)
+            return
         if body is not None and (element is body or body in element.iterancestors()):
             return
         if names := bylines.standalone_byline(text):
             out.authors, out.fields["authors"] = names, "generic"
             return
+
+
+def _markers(element: lxml_html.HtmlElement, stop: lxml_html.HtmlElement | None) -> str:
+    """The classes and ids of an element and its wrappers up to `stop` (a field's name is on
+    its outer div: `div.field-name-field-but-danh > div > div > strong`)."""
+    found = []
+    for node in (element, *element.iterancestors()):
+        if node is stop or node.tag in ("body", "html"):
+            break
+        found.append(f"{node.get('class', '')} {node.get('id', '')}")
+    return " ".join(found[:MARKER_LEVELS])
 
 
 def _extract_title(
@@ -268,8 +311,8 @@ def _credits_after_body(body: lxml_html.HtmlElement, layers: _Layers, out: Extra
     """Labelled "Tác giả: ..." / "Nguồn tin: ..." lines printed just after the body container
     (DotNetNuke, NukeViet and many custom templates) credit the article. Only where neither the
     body nor a selector said so; stop at the first related-list heading."""
-    want_authors = not out.authors and not layers.get("authors")[0]
-    want_source = out.source is None and not layers.get("source")[0]
+    want_authors = not out.authors and not layers.profile_reads("authors")
+    want_source = out.source is None and not layers.profile_reads("source")
     for position, sibling in enumerate(_elements_after(body, AFTER_BODY_ELEMENTS)):
         text = clean_text(sibling.text_content())
         if not text or bodies.END_OF_ARTICLE.match(text):
@@ -346,8 +389,13 @@ def _extract_date(
     candidates: list[tuple[ParsedDate | None, str]] = []
     lines: dict[str, str] = {}
     if found := first_text(sel, selectors):
-        candidates.append((parse_date(found[0], month_first=month_first), origin))
-        lines[origin] = found[0]
+        parsed, line = parse_date(found[0], month_first=month_first), found[0]
+        if parsed and isinstance(found[1].root, lxml_html.HtmlElement):
+            parsed, line = generic.whole_date_line(
+                found[1].root, parsed, found[0], month_first=month_first
+            )
+        candidates.append((parsed, origin))
+        lines[origin] = line
     if shown := _form_text(form, "date", origin):
         candidates.insert(0, (parse_date(shown, month_first=month_first), "form"))
     near_title = generic.date_line_near_title(

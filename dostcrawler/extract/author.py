@@ -36,7 +36,8 @@ ORGANISATION_WORDS = re.compile(
 )
 PERSON_WITH_UNIT = re.compile(r"^(?P<names>[^()]{2,80}?)\s*\((?P<unit>[^()]{2,120})\)$")
 # Markup that names its element a byline ("p.post-author", "div.tacgia").
-AUTHOR_MARKUP = re.compile(r"author|byline|tac-?gia|tacgia|nguoi-?viet|writer", re.IGNORECASE)
+# "bút danh" is a pen name.
+AUTHOR_MARKUP = re.compile(r"author|byline|tac-?gia|nguoi-?viet|but-?danh|writer", re.IGNORECASE)
 CMS_LOGIN = re.compile(r"^[a-z][a-z0-9_.]{2,20}$")
 SENTENCE_PUNCTUATION = re.compile(r"[.!?:;\"“”]\s|[.!?:;\"“”]$|\d")
 

@@ -26,6 +26,13 @@ END_OF_ARTICLE = re.compile(
     r"tags?|từ khóa|từ khoá|giới hạn tin theo ngày|bản quyền thuộc|bản quyền ©|copyright)\b",
     re.IGNORECASE,
 )
+# Headings of the lists templates print after an article, when they are the whole line
+# ("Tin mới:", "Đọc tiếp"); as the start of a sentence they are ordinary words.
+END_OF_ARTICLE_HEADING = re.compile(
+    r"^(?:tin mới|tham khảo thêm|đọc tiếp|đọc thêm|xem tiếp|tin nổi bật|tin xem nhiều|"
+    r"tin đọc nhiều|bài đọc nhiều|tin cùng loại|bài viết khác)\s*:?$",
+    re.IGNORECASE,
+)
 WIDGET_LINE = re.compile(
     r"^(?:xem với cỡ chữ|cỡ chữ|font size|in bài viết|in trang|bản in|gửi email|gửi bài viết|"
     r"chia sẻ|lượt xem|số lượt xem|đã xem|lượt đọc|email in pdf|trở về|quay lại|"
@@ -149,7 +156,7 @@ def clean_blocks(blocks: list[Block], *, keep_captions: bool) -> list[Block]:
         if not text:
             after_image = after_image or block.has_image
             continue
-        if END_OF_ARTICLE.match(text) and len(text) < 120:
+        if (END_OF_ARTICLE.match(text) and len(text) < 120) or END_OF_ARTICLE_HEADING.match(text):
             break
         if WIDGET_LINE.match(text) or WORD_PASTE_JUNK.match(text):
             continue

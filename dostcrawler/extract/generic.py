@@ -37,6 +37,7 @@ SITE_NAME = re.compile(
 )
 TITLE_HINT = re.compile(r"title|tieude|tieu-de|tieu_de|headline|heading", re.IGNORECASE)
 TITLE_TAGS = ("h1", "h2", "h3")
+PAGE_TAGS = frozenset({"html", "body"})
 # A listing's link text shorter than this ("Xem tiếp") names no article.
 MIN_WITNESS_CHARS = 20
 INLINE_WRAPPERS = frozenset({"font", "span", "b", "strong", "em", "i", "u", "small", "big"})
@@ -58,7 +59,9 @@ TODAY_BANNER = re.compile(r"chào mừng|hôm nay|today", re.IGNORECASE)
 
 def is_noise(element: lxml_html.HtmlElement) -> bool:
     """True inside navigation, sidebars, related lists and widgets."""
-    ancestors = (element, *element.iterancestors())
+    ancestors = tuple(
+        node for node in (element, *element.iterancestors()) if node.tag not in PAGE_TAGS
+    )
     # An <article>'s own <header> and <footer> hold its headline, date and byline.
     in_article = any(node.tag == "article" for node in ancestors)
     for node in ancestors:
@@ -82,8 +85,31 @@ def _marker_is_noise(marker: str) -> bool:
 
 @functools.lru_cache(maxsize=2)  # the title, date and body finders read one page's flags
 def noise_flags(root: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, bool]:
-    """is_noise for every element under `root` (itself included), in one walk from the top:
-    each element's flags are its parent's plus its own, instead of a walk up from each."""
+    """is_noise for every element under `root` (itself included)."""
+    return {
+        el: hinted or (boxed and not in_article)
+        for el, (hinted, boxed, in_article) in _flag_state(root).items()
+    }
+
+
+@functools.lru_cache(maxsize=2)
+def in_header_only(root: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, bool]:
+    """Elements that are noise only for standing in a <header> or <footer> outside an
+    <article>: no menu, sidebar or widget marks them. A portal's portlet puts its headline
+    in such a header."""
+    return {
+        el: boxed and not in_article and not hinted
+        for el, (hinted, boxed, in_article) in _flag_state(root).items()
+    }
+
+
+@functools.lru_cache(maxsize=2)
+def _flag_state(
+    root: lxml_html.HtmlElement,
+) -> dict[lxml_html.HtmlElement, tuple[bool, bool, bool]]:
+    """Every element's (under a nav, aside or noise class; under a header or footer; under an
+    <article>), in one walk from the top: each element's flags are its parent's plus its own,
+    instead of a walk up from each."""
     # (a nav/aside/noise class above, a header/footer above, an <article> above), self included
     state: dict[lxml_html.HtmlElement, tuple[bool, bool, bool]] = {}
     above = (False, False, False)
@@ -95,10 +121,7 @@ def noise_flags(root: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, bool
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        state[el] = hinted, boxed, in_article = _flags_below(
-            state.get(el.getparent(), (False, False, False)), el
-        )
-        flags[el] = hinted or (boxed and not in_article)
+        state[el] = flags[el] = _flags_below(state.get(el.getparent(), (False, False, False)), el)
     return flags
 
 
@@ -107,7 +130,8 @@ def _flags_below(
 ) -> tuple[bool, bool, bool]:
     hinted, boxed, in_article = above
     return (
-        hinted or el.tag in ("nav", "aside") or hints_noise(el),
+        # <body> and <html> classes describe the page's layout ("two-sidebars"), no widget.
+        hinted or el.tag in ("nav", "aside") or (el.tag not in PAGE_TAGS and hints_noise(el)),
         boxed or el.tag in ("footer", "header"),
         in_article or el.tag == "article",
     )
@@ -120,19 +144,21 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
         for el in root.iter(*TITLE_TAGS, "div", "p", "span", "a")
         if el.tag in TITLE_TAGS or TITLE_HINT.search(f"{el.get('class', '')} {el.get('id', '')}")
     )
-    noise = noise_flags(root)
+    noise, header_only = noise_flags(root), in_header_only(root)
     candidates = [
         (el, text)
         for el in headings
         if 10 <= len(text := clean_text(el.text_content())) <= 400
         and not SITE_NAME.match(text)
-        and not noise[el]
+        and (not noise[el] or header_only[el])
     ]
     for hint in hints:
         folded = clean_text(hint).casefold()
         for el, text in candidates:
             if text.casefold() in folded or folded in text.casefold():
                 return el
+    # Unconfirmed by <title>, a heading in a page header is the banner's, not the article's.
+    candidates = [(el, text) for el, text in candidates if not noise[el]]
     for tag in TITLE_TAGS:
         for el, _ in candidates:
             if el.tag == tag:
@@ -217,8 +243,26 @@ def date_line_near_title(
             continue
         parsed = parse_date(text, month_first=month_first)
         if parsed and parsed.value[:10] not in reject_days and not _inside_prose(element):
-            return parsed, text
+            return whole_date_line(element, parsed, text, month_first=month_first)
     return None
+
+
+def whole_date_line(
+    element: lxml_html.HtmlElement, parsed: ParsedDate, text: str, *, month_first: bool
+) -> tuple[ParsedDate, str]:
+    """A date line set in several inline elements (`<span>12/12/2023</span> | <span>08:00
+    </span>`, or a name beside the date) is one line: its time and its byline are read from
+    the whole of it, when it is still a short line about the same day."""
+    line_el = element
+    while line_el.tag in INLINE_WRAPPERS and line_el.getparent() is not None:
+        line_el = line_el.getparent()
+    line = clean_text(line_el.text_content())
+    if line == text or len(line) > DATE_LINE_MAX_CHARS:
+        return parsed, text
+    whole = parse_date(line, month_first=month_first)
+    if whole is None or whole.value[:10] != parsed.value[:10]:
+        return parsed, text
+    return whole, line
 
 
 def lines_after(
@@ -250,7 +294,9 @@ def _text_around(
         return el is title or title in el.iterancestors()
 
     # Linked text is another article's title or date, never this one's date line.
-    lines = [(el, text) for el, text in _visible_lines(root) if el.tag != "a" or in_title(el)]
+    lines = [
+        (el, text) for el, text in _visible_lines(root, title) if el.tag != "a" or in_title(el)
+    ]
     index = next((i for i, (el, _) in enumerate(lines) if in_title(el)), None)
     if index is None:
         return [], []
@@ -270,13 +316,16 @@ def _window(lines: list[Line], budget: int) -> list[Line]:
     return taken
 
 
-def _visible_lines(root: lxml_html.HtmlElement) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
-    """(element, text) for every text node outside scripts, links and noise containers."""
+def _visible_lines(
+    root: lxml_html.HtmlElement, title: lxml_html.HtmlElement
+) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
+    """(element, text) for every text node outside scripts, links and noise containers, the
+    headline's own text included wherever it stands (a portlet's header)."""
     noise = noise_flags(root)
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "option", "select"):
             continue
-        if noise[el]:
+        if noise[el] and el is not title and title not in el.iterancestors():
             continue
         text = clean_text(el.text)
         if text:
