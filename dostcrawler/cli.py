@@ -211,7 +211,8 @@ def chosen_log_level(quiet: bool, verbose: int) -> str | None:
 @click.option(
     "--delay",
     type=click.FloatRange(min=0),
-    help="Seconds between requests, overriding the profile (use 0 only for local mirrors).",
+    help="Seconds between requests, overriding the profile and robots.txt's Crawl-delay "
+    "(use 0 only for local mirrors).",
 )
 @click.option(
     "--log-level",
