@@ -209,7 +209,10 @@ def _extract_title(
     if title := _form_text(form, "title", origin):
         out.title, out.fields["title"] = title, "form"
         return form.values["title"] if form else None
-    if found := first_text(sel, selectors):
+    found = first_text(sel, selectors)
+    if found and generic.is_site_name(found[0]):
+        found = None  # the site's own name (an old template's <title>) names no article
+    if found:
         out.title, out.fields["title"] = found[0], origin
         if isinstance(found[1].root, lxml_html.HtmlElement):
             return found[1].root
@@ -228,7 +231,7 @@ def _extract_title(
     for shown in hints:
         title = generic.strip_site_suffix(shown, profile.publisher if profile else None)
         # A <title> that is only the site's name names no article.
-        if title and not generic.SITE_NAME.match(title):
+        if title and not generic.is_site_name(title):
             out.title, out.fields["title"] = title, "meta"
             break
     return None

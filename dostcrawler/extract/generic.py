@@ -35,9 +35,22 @@ SITE_NAME = re.compile(
     r"(?:\s+(?:tỉnh|thành phố|tp\.?)(?:\s+\S+){1,5})?$",
     re.IGNORECASE,
 )
+# Without "tỉnh", a name in capitals: "SỞ KHOA HỌC VÀ CÔNG NGHỆ PHÚ THỌ" (a headline in capitals
+# that starts so goes on with verbs, past three words).
+SITE_NAME_CAPITALS = re.compile(
+    r"^(?:sở khoa học (?:và|&) công nghệ|sở kh&cn|sở khcn)(?:\s+\S+){1,3}$", re.IGNORECASE
+)
+
+
+def is_site_name(text: str) -> bool:
+    """The whole text is the department's (or portal's) own name, never a headline."""
+    return bool(SITE_NAME.match(text) or (text.isupper() and SITE_NAME_CAPITALS.match(text)))
+
+
 TITLE_HINT = re.compile(r"title|tieude|tieu-de|tieu_de|headline|heading", re.IGNORECASE)
 TITLE_TAGS = ("h1", "h2", "h3")
 PAGE_TAGS = frozenset({"html", "body"})
+HEADLINE_MIN_WORDS = 5
 # A listing's link text shorter than this ("Xem tiếp") names no article.
 MIN_WITNESS_CHARS = 20
 INLINE_WRAPPERS = frozenset({"font", "span", "b", "strong", "em", "i", "u", "small", "big"})
@@ -141,7 +154,7 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
     """The visible headline: a heading that matches <title>/og:title, else the first h1."""
     headings = (
         el
-        for el in root.iter(*TITLE_TAGS, "div", "p", "span", "a")
+        for el in root.iter(*TITLE_TAGS, "div", "p", "span", "a", "td")
         if el.tag in TITLE_TAGS or TITLE_HINT.search(f"{el.get('class', '')} {el.get('id', '')}")
     )
     noise, header_only = noise_flags(root), in_header_only(root)
@@ -149,7 +162,7 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
         (el, text)
         for el in headings
         if 10 <= len(text := clean_text(el.text_content())) <= 400
-        and not SITE_NAME.match(text)
+        and not is_site_name(text)
         and (not noise[el] or header_only[el])
     ]
     for hint in hints:
@@ -163,7 +176,10 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
         for el, _ in candidates:
             if el.tag == tag:
                 return el
-    return candidates[0][0] if candidates else None
+    # Past the headings, a line a class calls a title: a headline is sentence-long, a box
+    # heading ("CHUYÊN MỤC", "TIN MỚI") a few words, and no guess beats none.
+    sentences = [el for el, text in candidates if len(text.split()) >= HEADLINE_MIN_WORDS]
+    return sentences[0] if sentences else None
 
 
 def element_printing(root: lxml_html.HtmlElement, shown: str) -> lxml_html.HtmlElement | None:
