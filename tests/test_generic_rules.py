@@ -134,3 +134,19 @@ def test_the_header_inside_the_content_box_is_not_body() -> None:
     assert got.body is not None
     assert got.body.startswith("Đoàn kiểm tra đã lấy 24 mẫu xăng dầu")
     assert got.body.endswith("kinh doanh xăng dầu.")
+
+
+def test_box_headings_and_the_site_name_in_capitals_are_not_headlines() -> None:
+    """An old table template: <title> is the site's name, sidebar boxes are `td.tieudebox`,
+    the headline a `<b><font>` line: no headline is better than a box heading."""
+    page = """<html><head><title>SỞ KHOA HỌC VÀ CÔNG NGHỆ PHÚ THỌ</title></head><body><table>
+    <tr><td class="tieudebox">CHUYÊN MỤC</td></tr><tr><td class="tieudebox">TÌM KIẾM</td></tr>
+    <tr><td><b><font size="4">Chuyển giao công nghệ sản xuất nấm ăn cho nông dân</font></b>
+    </td></tr></table></body></html>"""
+    got = extract_article(page, "https://sokhcn.phutho.gov.vn/tin-tuc/chi-tiet/1102/a.html")
+    assert got.title is None and got.authors == []
+    headline = page.replace('<b><font size="4">', '<td class="tieude">').replace(
+        "</font></b>", "</td>"
+    )
+    titled = extract_article(headline, "https://sokhcn.phutho.gov.vn/tin-tuc/chi-tiet/1102/a.html")
+    assert titled.title == "Chuyển giao công nghệ sản xuất nấm ăn cho nông dân"
