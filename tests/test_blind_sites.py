@@ -25,11 +25,11 @@ from tests.conftest import LocalCrawl, crawl_locally, run_cli
 from tests.sitefixtures import BLIND_SITES_DIR, FixtureSite, fixture_sites
 
 BLIND = fixture_sites(BLIND_SITES_DIR)
-# Measured on 2026-12-07 (see the README's Benchmarks): at least 0.99 per field on a crawl;
-# the target is 0.98 per field and 100% for a learned profile. These floors keep what
-# was reached from sliding back.
+# Measured on 2026-12-07 (see the README's Benchmarks): at least 0.98 per field on a crawl, and
+# 116 of 123 articles right with a learned profile (the target is 100%). These floors
+# keep what was reached from sliding back.
 FIELD_FLOOR = 0.98
-LEARNED_FLOOR = 0.9
+LEARNED_FLOOR = 0.94
 
 
 @pytest.fixture(scope="module")
