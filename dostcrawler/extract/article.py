@@ -453,23 +453,11 @@ def _extract_credits(
     sel: Selector, url: str, layers: _Layers, form: forms.Form | None, out: Extraction
 ) -> None:
     """Dedicated author/source elements win over what the body's last lines said."""
-    selectors, origin = layers.get("authors")
-    found = first_text(sel, selectors)
-    written = _form_text(form, "authors", origin)
-    if written:
-        origin = "form"
-    elif found:
-        written = found[0]
+    written, origin = _credit_text(sel, layers, form, "authors")
     if written and (names := bylines.authors_from_text(written)):
         out.authors, out.fields["authors"] = names, origin
         out.body = _without_line(out.body, written)
-    selectors, origin = layers.get("source")
-    found = first_text(sel, selectors)
-    credited = _form_text(form, "source", origin)
-    if credited:
-        origin = "form"
-    elif found:
-        credited = found[0]
+    credited, origin = _credit_text(sel, layers, form, "source")
     if credited:
         out.source, out.fields["source"] = bylines.source_from_text(credited), origin
         out.body = _without_line(out.body, credited)
@@ -480,6 +468,18 @@ def _extract_credits(
             name = clean_text(match.xpath("string()").get())
             title = clean_text(match.attrib.get("title"))
             _add_attachment(out, urljoin(url, href), name, title)
+
+
+def _credit_text(
+    sel: Selector, layers: _Layers, form: forms.Form | None, key: str
+) -> tuple[str | None, str]:
+    """The text of a dedicated credit (the form's row, else the selector's match) and its
+    origin."""
+    selectors, origin = layers.get(key)
+    if written := _form_text(form, key, origin):
+        return written, "form"
+    found = first_text(sel, selectors)
+    return (found[0] if found else None), origin
 
 
 def _form_text(form: forms.Form | None, name: str, origin: str) -> str | None:
