@@ -151,7 +151,8 @@ def _flags_below(
 
 
 def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html.HtmlElement | None:
-    """The visible headline: a heading that matches <title>/og:title, else the first h1."""
+    """The visible headline: a heading that <title>/og:title confirm (also in a portlet's
+    header), else the first h1-h3, else a sentence-long line a class calls a title."""
     headings = (
         el
         for el in root.iter(*TITLE_TAGS, "div", "p", "span", "a", "td")
