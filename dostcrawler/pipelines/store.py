@@ -13,6 +13,7 @@ from scrapy import signals
 
 from dostcrawler.extract.template import template_data
 from dostcrawler.items import Article, AttachmentFile
+from dostcrawler.neardup import mark_duplicates
 from dostcrawler.pipelines.shared import (
     Run,
     archive_for,
@@ -38,9 +39,6 @@ logger = logging.getLogger(__name__)
 def mark_syndicated(archive: Archive, article: Article) -> bool:
     """Index a stored article's body and set `duplicate_of` on whichever copy came later
     (this one, or copies on other sites). True when this article is itself a later copy."""
-    # Imported here: datasketch pulls in scipy (~0.6 s), which a run with nothing new never needs.
-    from dostcrawler.neardup import mark_duplicates
-
     assert article.id is not None
     row = archive.get_article(article.id)
     first_seen = row["first_seen_at"] if row else None
