@@ -13,7 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,8 @@ BUSY_TIMEOUT_MS = 30_000
 # The longest a deferred unit (a capture's row) waits for the next unit to commit it.
 DEFERRED_COMMIT_S = 1.0
 
+
+CAPTURE_FIELDS = tuple(f.name for f in fields(Capture))
 
 # Besides the content hash (title, lead, body, authors), what a reader sees change: a corrected
 # date or source makes a new version too, never a silent rewrite of the row.
@@ -299,7 +301,7 @@ class Archive:
         with self.transaction():
             if outcome == "updated":
                 self._archive_current_version(article.id)
-            self.db.table("articles").upsert(encode_row(record), pk="id")
+            self._upsert_row(encode_row(record))
             # The indexed texts are what content_hash covers: the same hash, the same entry.
             if existing is None or existing["content_hash"] != record["content_hash"]:
                 rowid = self._rowid(article.id)  # an upsert keeps a row's rowid
@@ -342,6 +344,17 @@ class Archive:
             f"insert or replace into article_versions ({columns}) "
             f"select {stored} from articles where id = ?",
             [article_id],
+        )
+
+    def _upsert_row(self, row: dict[str, Any]) -> None:
+        """sqlite-utils' upsert of one `articles` row as one statement: its own reads the
+        table's schema on every call, and this runs once per stored article."""
+        names = [f'"{name}"' for name in row]
+        updates = ", ".join(f"{name} = excluded.{name}" for name in names if name != '"id"')
+        self.db.execute(
+            f"insert into articles ({', '.join(names)}) values ({', '.join('?' * len(row))}) "
+            f"on conflict (id) do update set {updates}",
+            list(row.values()),
         )
 
     def _rowid(self, article_id: str) -> int:
@@ -409,9 +422,11 @@ class Archive:
     def add_capture(self, capture: Capture, crawl_id: int, site: str) -> None:
         """Record one written WARC record."""
         row = asdict(capture) | {"crawl_id": crawl_id, "site": site}
-        # Committed with the page's article: a page's row costs no commit of its own.
+        # Plain SQL: one row per response, and sqlite-utils' insert reads the table's schema
+        # on every call. Committed with the page's article, never on its own.
+        sql = f"insert into captures ({', '.join(row)}) values ({', '.join('?' * len(row))})"
         with self.transaction(deferred=True):
-            self.db.table("captures").insert(row, pk="record_id")
+            self.db.execute(sql, list(row.values()))
 
     # Queries --------------------------------------------------------------------------------
 
@@ -476,15 +491,12 @@ class Archive:
 
 def find_capture(db: Database, url: str, digest: str) -> Capture | None:
     """The newest full response record of this URL with this payload, if any."""
-    rows = list(
-        db.table("captures").rows_where(
-            "url = ? and digest = ? and record_type = 'response'",
-            [url, digest],
-            order_by="captured_at desc",
-            limit=1,
-        )
-    )
-    return _capture(rows[0]) if rows else None
+    row = db.execute(
+        f"select {', '.join(CAPTURE_FIELDS)} from captures where url = ? and digest = ? "
+        "and record_type = 'response' order by captured_at desc limit 1",
+        [url, digest],
+    ).fetchone()
+    return Capture(*row) if row else None
 
 
 def capture_by_id(db: Database, record_id: str) -> Capture | None:
