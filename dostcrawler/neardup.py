@@ -45,11 +45,11 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import methodcaller
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash
 from sqlite_utils import Database
 
 from dostcrawler.storage.search import fold_diacritics
@@ -62,6 +62,8 @@ NUM_PERM = BANDS * ROWS
 THRESHOLD = 0.4
 SEED = 1
 # datasketch >= 2.0 names its permutation scheme; pinned so stored signatures stay comparable.
+# The signature is the one datasketch's MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+# computes, in one numpy pass (tests/test_neardup.py checks it value for value).
 MINHASH_SCHEME = "affine32"
 # Everything that makes two stored signatures comparable. Rows of another scheme are ignored;
 # after changing any of these, run mark_all() to re-fingerprint the archive.
@@ -69,7 +71,17 @@ SCHEME = f"minhash-{MINHASH_SCHEME}-seed{SEED}-{BANDS}x{ROWS}-w{SHINGLE_WORDS}-f
 
 Signature = npt.NDArray[np.uint32]
 WORD = re.compile(r"\w+")
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME).permutations
+
+
+def _permutations() -> tuple[Signature, Signature]:
+    """datasketch's affine32 permutations h -> a * h + b mod 2**32 (odd a), drawn from SEED."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+_A, _B = _permutations()
 
 
 def create_tables(db: Database) -> None:
@@ -106,7 +118,10 @@ def shingles(body: str) -> set[str]:
 
 
 def _shingles(found: list[str]) -> set[str]:
-    return {" ".join(found[i : i + SHINGLE_WORDS]) for i in range(len(found) - SHINGLE_WORDS + 1)}
+    # The i-th shifted copy of the words supplies each shingle's i-th word; zip stops at the
+    # shortest, the last full shingle.
+    shifted = (found[i:] for i in range(SHINGLE_WORDS))
+    return set(map(" ".join, zip(*shifted, strict=False)))
 
 
 def signature(body: str | None) -> Signature | None:
@@ -114,11 +129,22 @@ def signature(body: str | None) -> Signature | None:
     found = words(body or "")
     if len(found) < MIN_WORDS:
         return None
-    minhash = MinHash(
-        num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME, permutations=_PERMUTATIONS
-    )
-    minhash.update_batch(s.encode("utf-8") for s in sorted(_shingles(found)))
-    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+    # Chained maps: no Python code runs per shingle.
+    encoded = map(str.encode, _shingles(found))
+    digests = b"".join(map(methodcaller("digest"), map(hashlib.sha1, encoded)))
+    # datasketch's sha1_hash32: the first 4 bytes of each 20-byte digest, little-endian.
+    hashes = np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32)
+    # Unsigned arithmetic wraps around: the mod 2**32 of the permutations.
+    return np.asarray((_fmix32(hashes)[:, None] * _A + _B).min(axis=0), dtype=np.uint32)
+
+
+def _fmix32(h: Signature) -> Signature:
+    """MurmurHash3's 32-bit finalizer, which datasketch's affine32 scheme applies first."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
 def similarity(a: Signature, b: Signature) -> float:
@@ -188,13 +214,14 @@ class NearDuplicateIndex:
         published_at: str | None,
         first_seen_at: str | None,
         body: str | None,
-    ) -> None:
-        """Fingerprint (or re-fingerprint) an article; a body under MIN_WORDS is dropped."""
+    ) -> Fingerprint | None:
+        """Fingerprint (or re-fingerprint) an article; a body under MIN_WORDS is dropped. The
+        fingerprint now indexed, if any."""
         sig = signature(body)
         with self.db.atomic():
             self._remove(article_id)
             if sig is None:
-                return
+                return None
             table = self.db.table("fingerprints")
             table.insert(
                 {
@@ -211,6 +238,7 @@ class NearDuplicateIndex:
                 "insert or ignore into lsh (bucket, fingerprint) values (?, ?)",
                 [(bucket, rowid) for bucket in band_buckets(sig)],
             )
+        return Fingerprint(article_id, site, published_at, first_seen_at, sig)
 
     def _remove(self, article_id: str) -> None:
         """Drop an article's fingerprint and its buckets (found from the stored signature)."""
@@ -292,17 +320,18 @@ class NearDuplicateIndex:
 
     def _copies_of(self, this: Fingerprint) -> list[Fingerprint]:
         """Indexed articles on other sites whose estimated Jaccard with `this` is >= THRESHOLD."""
-        return [c for c in self._candidates(this.signature, this.article_id) if _is_copy(this, c)]
+        return [c for c in self._candidates(this) if _is_copy(this, c)]
 
-    def _candidates(self, sig: Signature, other_than: str) -> Iterator[Fingerprint]:
-        """Articles sharing at least one LSH bucket with the signature."""
-        buckets = band_buckets(sig)
+    def _candidates(self, this: Fingerprint) -> Iterator[Fingerprint]:
+        """Articles on other sites sharing at least one LSH bucket with `this` (a copy on the
+        same site is never a near-duplicate: same-site dedup judges it, on exact content)."""
+        buckets = band_buckets(this.signature)
         sql = (
             "select f.article_id, f.site, f.published_at, f.first_seen_at, f.signature "
             "from fingerprints f where f.rowid in (select fingerprint from lsh where bucket in "
-            f"({', '.join('?' * len(buckets))})) and f.article_id != ? and f.scheme = ?"
+            f"({', '.join('?' * len(buckets))})) and f.site != ? and f.scheme = ?"
         )
-        for row in self.db.execute(sql, [*buckets, other_than, SCHEME]):
+        for row in self.db.execute(sql, [*buckets, this.site, SCHEME]):
             yield _fingerprint(row)
 
 
@@ -322,10 +351,12 @@ def mark_duplicates(
     """
     index = NearDuplicateIndex(db)
     with db.atomic():
-        before = index.copies(article_id)
-        index.add(article_id, site, published_at, first_seen_at, body)
-        decided = {article_id: index.original_of(article_id)}
-        for other in sorted({*before, *index.copies(article_id)}):
+        old = index.stored(article_id)
+        before = index._copies_of(old) if old else []
+        this = index.add(article_id, site, published_at, first_seen_at, body)
+        now = index._copies_of(this) if this else []
+        decided = {article_id: _earliest_before(this, now) if this else None}
+        for other in sorted({copy.article_id for copy in (*before, *now)}):
             decided[other] = index.original_of(other)
         if db.table("articles").exists():
             for duplicate, original in decided.items():

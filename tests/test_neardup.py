@@ -131,6 +131,21 @@ def test_threshold_margins_on_the_fixtures() -> None:
                 assert value <= neardup.THRESHOLD - 0.1
 
 
+def test_signature_is_datasketchs_minhash() -> None:
+    """The signature is datasketch's affine32 MinHash of the shingles, value for value: the
+    signatures archives already hold stay comparable."""
+    from datasketch import MinHash
+
+    for body in (ORIGINAL_1049, EDITED_1050, HANAM_MEETING, fold_diacritics(ORIGINAL_1050)):
+        minhash = MinHash(
+            num_perm=neardup.NUM_PERM, seed=neardup.SEED, scheme=neardup.MINHASH_SCHEME
+        )
+        minhash.update_batch(s.encode("utf-8") for s in sorted(neardup.shingles(body)))
+        signature = neardup.signature(body)
+        assert signature is not None
+        assert signature.tolist() == minhash.hashvalues.tolist()
+
+
 def test_band_split_finds_copies_and_rarely_compares_boilerplate() -> None:
     def candidate_probability(s: float) -> float:
         return float(1 - (1 - s**neardup.ROWS) ** neardup.BANDS)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
+from dostcrawler.capture.warc import Capture
 from dostcrawler.items import RECORD_FIELDS, Article
 from dostcrawler.pipelines.normalize import NormalizePipeline
 from dostcrawler.storage import search
@@ -253,6 +254,37 @@ def test_aliases_are_recorded_once(tmp_path: Path) -> None:
         kinds = {r["url"]: r["kind"] for r in archive.db.table("urls").rows}
         assert kinds == {row["url"]: "canonical", alias: "alias"}
     finally:
+        archive.close()
+
+
+def test_an_article_is_one_commit_and_a_capture_row_waits_for_it(tmp_path: Path) -> None:
+    """A run killed at any moment leaves an article's row, URLs and search entry all saved or
+    none; the capture row of its page costs no commit of its own."""
+    archive = Archive(tmp_path / "a.sqlite")
+    reader = sqlite3.connect(tmp_path / "a.sqlite")
+    alias = "https://sokhcn.vinhphuc.gov.vn/noidung/tintuc/lists/tintuchoatdong/view_detail.aspx?itemid=1"
+    article = _article(alias_urls=[alias])
+
+    def saved() -> tuple[int, ...]:
+        tables = ("captures", "articles", "urls", "articles_fts")
+        return tuple(reader.execute(f"select count(*) from {t}").fetchone()[0] for t in tables)
+
+    try:
+        crawl = archive.start_crawl("vinhphuc", "full")
+        statements: list[str] = []
+        archive.db.conn.set_trace_callback(statements.append)
+        capture = Capture(
+            "<urn:uuid:1>", article.url, "response", 200, "text/html", "sha1:X", "a.warc.gz",
+            0, 10, "2026-11-26T00:00:00Z",
+        )  # fmt: skip
+        archive.add_capture(capture, crawl, "vinhphuc")
+        assert saved() == (0, 0, 0, 0)
+        archive.upsert_article(article, crawl)
+        archive.db.conn.set_trace_callback(None)
+        assert [s for s in statements if s.strip().upper() == "COMMIT"] == ["COMMIT"]
+        assert saved() == (1, 1, 2, 1)
+    finally:
+        reader.close()
         archive.close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -34,16 +35,25 @@ class Run:
 
 
 def archive_for(crawler: Crawler) -> Archive:
-    """The crawler's archive (DOSTCRAWLER_DB_PATH), opened on first use."""
+    """The crawler's archive (DOSTCRAWLER_DB_PATH), opened on first use. The crawlers of one
+    process that write one archive share its connection: SQLite has a single writer, and the
+    units one connection holds uncommitted (Archive.transaction's deferred units) would block
+    the others' writes."""
     if crawler not in _archives:
-        _archives[crawler] = Archive(crawler.settings.get("DOSTCRAWLER_DB_PATH"))
+        path = crawler.settings.get("DOSTCRAWLER_DB_PATH")
+        shared = [a for a in _archives.values() if a.path.resolve() == Path(path).resolve()]
+        _archives[crawler] = shared[0] if shared else Archive(path)
     return _archives[crawler]
 
 
 def release_archive(crawler: Crawler) -> None:
-    """Close the crawler's archive."""
+    """Commit the crawler's writes, and close the archive unless another crawler uses it."""
     archive = _archives.pop(crawler, None)
-    if archive is not None:
+    if archive is None:
+        return
+    if any(other is archive for other in _archives.values()):
+        archive.commit()
+    else:
         archive.close()
 
 

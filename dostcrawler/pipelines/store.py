@@ -13,6 +13,7 @@ from scrapy import signals
 
 from dostcrawler.extract.template import template_data
 from dostcrawler.items import Article, AttachmentFile
+from dostcrawler.neardup import mark_duplicates
 from dostcrawler.pipelines.shared import (
     Run,
     archive_for,
@@ -38,12 +39,8 @@ logger = logging.getLogger(__name__)
 def mark_syndicated(archive: Archive, article: Article) -> bool:
     """Index a stored article's body and set `duplicate_of` on whichever copy came later
     (this one, or copies on other sites). True when this article is itself a later copy."""
-    # Imported here: datasketch pulls in scipy (~0.6 s), which a run with nothing new never needs.
-    from dostcrawler.neardup import mark_duplicates
-
     assert article.id is not None
-    row = archive.get_article(article.id)
-    first_seen = row["first_seen_at"] if row else None
+    first_seen = archive.first_seen_at(article.id)
     pairs = mark_duplicates(
         archive.db, article.id, article.site, article.published_at, first_seen, article.body
     )
@@ -97,14 +94,16 @@ class StorePipeline:
                 archive.store_attachment(item, self.export_dir / "files")
                 stats.inc_value("dostcrawler/attachments/stored")
                 return item
-            outcome = archive.upsert_article(item, self.crawl_id, self._aliases_to_save(item))
+            with archive.transaction():  # the article and its near-duplicate marks
+                outcome = archive.upsert_article(item, self.crawl_id, self._aliases_to_save(item))
+                later_copy = mark_syndicated(archive, item)
             stats.inc_value(f"dostcrawler/articles/{outcome}")
             if item.extractor.get("low_confidence"):
                 # The spider's articles/low_confidence counts every page it extracted, dropped
                 # items included; this counts the records the archive holds.
                 stats.inc_value("dostcrawler/articles/stored_low_confidence")
             self.stored_ids.add(item.id)
-            if mark_syndicated(archive, item):
+            if later_copy:
                 stats.inc_value("dostcrawler/articles/near_duplicates")
         except (OSError, sqlite3.Error) as exc:
             # A full disk or a read-only folder: the run stops, failed, saying where and why;
@@ -137,10 +136,11 @@ class StorePipeline:
         if self.crawl_id is None:  # the run never opened (the archive was locked)
             return
         archive = archive_for(self.crawler)
-        for article_id, urls in sorted(self.spider.url_aliases.items()):
-            archive.add_aliases(article_id, sorted(urls))
-        for article_id, listing_url in sorted(self.spider.listing_urls.items()):
-            archive.set_listing_url(article_id, listing_url)
+        with archive.transaction():  # one commit, not one per article
+            for article_id, urls in sorted(self.spider.url_aliases.items()):
+                archive.add_aliases(article_id, sorted(urls))
+            for article_id, listing_url in sorted(self.spider.listing_urls.items()):
+                archive.set_listing_url(article_id, listing_url)
         settled = self.stored_ids | self.spider.gone_ids
         retries.settle(
             archive.db, self.spider.profile.name, self.spider.failed_articles, settled, utc_now()

@@ -68,6 +68,11 @@ class Platform:
             html = ""
         return self.detect(url, html)
 
+    @property
+    def shapes_article_urls(self) -> bool:
+        """True when `is_article_url` can tell an article URL by its shape."""
+        return self.is_article_url is not _never
+
     def key_for(self, canonical: str) -> str:
         """The article key: the platform id where the URL has one, else a hash of the URL."""
         return self.article_key(canonical) or url_hash(canonical)

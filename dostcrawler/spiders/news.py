@@ -423,7 +423,10 @@ class NewsSpider(scrapy.Spider):
                 # Named by the page itself: never requested, even when a link to it turns up.
                 self.revealed_aliases[alias] = article_id
                 self._add_alias(article_id, self.site_url(alias))
-        for href in response.css("a[href]::attr(href)").getall():
+        if not self.platform.shapes_article_urls:
+            return  # no link can be told to lead to an article (generic rules)
+        # Every <a href> value as a plain string (no Selector per link).
+        for href in response.selector.root.xpath("//a/@href", smart_strings=False):
             url = self._local(response.urljoin(href))
             if self.platform.is_article_url(url):
                 # Related lists also serve as discovery, except under --since: their entries

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
-from dataclasses import asdict
+from contextlib import contextmanager
+from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,11 @@ from dostcrawler.storage.runstats import summarize
 from dostcrawler.storage.views import CURRENT_VERSION, ensure_views
 
 BUSY_TIMEOUT_MS = 30_000
+# The longest a deferred unit (a capture's row) waits for the next unit to commit it.
+DEFERRED_COMMIT_S = 1.0
 
+
+CAPTURE_FIELDS = tuple(f.name for f in fields(Capture))
 
 # Besides the content hash (title, lead, body, authors), what a reader sees change: a corrected
 # date or source makes a new version too, never a silent rewrite of the row.
@@ -74,6 +80,8 @@ class Archive:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self._units_open = 0
+        self._batch_started: float | None = None  # when the uncommitted units began
         archive_folder(self.path)
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -91,8 +99,38 @@ class Archive:
             raise ArchiveError(f"cannot open the archive {self.path}: {exc}") from None
 
     def close(self) -> None:
-        """Close the connection."""
+        """Commit what is written and close the connection."""
+        self.commit()
         self.db.close()
+
+    @contextmanager
+    def transaction(self, *, deferred: bool = False) -> Iterator[None]:
+        """One unit of writes (an article with its URLs and index entries, a run's row), all
+        or nothing, committed as it ends. A `deferred` unit (a capture's row: nothing else
+        depends on it) waits to be committed with the next unit, or once DEFERRED_COMMIT_S
+        have passed: a process killed meanwhile loses it, never part of another unit. Units
+        nest (the outermost one commits); inside a transaction the caller opened, they are the
+        caller's to commit."""
+        if not self.db.conn.in_transaction:
+            self.db.execute("BEGIN")
+            self._batch_started = time.monotonic()
+        self._units_open += 1
+        try:
+            with self.db.atomic():  # a savepoint: a unit that fails is undone alone
+                yield
+        finally:
+            self._units_open -= 1
+        started = self._batch_started
+        if self._units_open or started is None:
+            return
+        if not deferred or time.monotonic() - started >= DEFERRED_COMMIT_S:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the units written so far."""
+        if self._batch_started is not None and self.db.conn.in_transaction:
+            self.db.conn.commit()
+        self._batch_started = None
 
     # Runs -----------------------------------------------------------------------------------
 
@@ -111,16 +149,19 @@ class Archive:
             row["profile_sha256"] = hashlib.sha256(profile.source_data.encode()).hexdigest()
             row["platform"] = profile.platform
         table = self.db.table("crawls")
-        table.insert(row)
+        with self.transaction():
+            table.insert(row)
+        self.commit()  # a run's row is never held back with the units that follow
         return int(str(table.last_pk))
 
     def close_stale_runs(self) -> int:
         """Mark runs that never closed (killed, crashed) as interrupted; call it while holding
         the archive lock, when no other crawl can be running. Returns how many."""
-        with self.db.conn:
+        with self.transaction():
             cursor = self.db.execute(
                 "update crawls set status = 'interrupted' where status = 'running'"
             )
+        self.commit()
         return int(cursor.rowcount)
 
     def finish_crawl(
@@ -146,35 +187,34 @@ class Archive:
             key: json.dumps(value, sort_keys=True) if isinstance(value, dict) else value
             for key, value in summarize(stats).items()
         }
-        self.db.table("crawls").update(
-            crawl_id,
-            {
-                "finished_at": utc_now(),
-                "status": status,
-                "status_reason": reason or None,
-                "covers_catalogue": int(covers_catalogue),
-                "stats": json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
-                "jsonl_path": jsonl_path,
-                **summary,
-                **learned,
-            },
-        )
+        row = {
+            "finished_at": utc_now(),
+            "status": status,
+            "status_reason": reason or None,
+            "covers_catalogue": int(covers_catalogue),
+            "stats": json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
+            "jsonl_path": jsonl_path,
+            **summary,
+            **learned,
+        }
+        with self.transaction():
+            self.db.table("crawls").update(crawl_id, row)
+        self.commit()  # with every unit before it
 
     def record_site(self, profile: SiteProfile) -> None:
         """Keep the `sites` table in step with the profile used."""
-        self.db.table("sites").upsert(
-            {
-                "name": profile.name,
-                "province": profile.province,
-                "merged_into": profile.merged_into,
-                "publisher": profile.publisher,
-                "platform": profile.platform,
-                "domains": json.dumps(list(profile.domains)),
-                "start_urls": json.dumps(list(profile.start_urls)),
-                "verified": int(profile.verified),
-            },
-            pk="name",
-        )
+        row = {
+            "name": profile.name,
+            "province": profile.province,
+            "merged_into": profile.merged_into,
+            "publisher": profile.publisher,
+            "platform": profile.platform,
+            "domains": json.dumps(list(profile.domains)),
+            "start_urls": json.dumps(list(profile.start_urls)),
+            "verified": int(profile.verified),
+        }
+        with self.transaction():
+            self.db.table("sites").upsert(row, pk="name")
 
     def extraction_record(self, site: str) -> dict[str, Any] | None:
         """The newest run of the site that recorded its profile: `profile` (JSON),
@@ -213,8 +253,14 @@ class Archive:
 
     def get_article(self, article_id: str) -> dict[str, Any] | None:
         """The current row of one article, lists decoded."""
-        rows = list(self.db.table("articles").rows_where("id = ?", [article_id]))
-        return decode_row(rows[0]) if rows else None
+        cursor = self.db.execute("select * from articles where id = ?", [article_id])
+        return next(_records(cursor), None)
+
+    def first_seen_at(self, article_id: str) -> str | None:
+        """When the archive first stored an article (None if it holds no such article)."""
+        sql = "select first_seen_at from articles where id = ?"
+        row = self.db.execute(sql, [article_id]).fetchone()
+        return row[0] if row else None
 
     def find_same_content(self, site: str, content_hash: str, other_than: str) -> str | None:
         """The id of another article of the site with exactly this content, if any."""
@@ -234,7 +280,7 @@ class Archive:
         assert article.id is not None
         now = article.fetched_at or utc_now()
         existing = self.get_article(article.id)
-        record = asdict(article)
+        record = {name: getattr(article, name) for name in RECORD_FIELDS}  # encoded, never changed
         record["last_crawl_id"] = crawl_id
         record["last_seen_at"] = now
         if existing is None:
@@ -252,26 +298,25 @@ class Archive:
             # on; the fetch and run that produced it stay with the version.
             record["version_fetched_at"] = record["fetched_at"]
             record["version_crawl_id"] = crawl_id
-        with self.db.conn:
+        with self.transaction():
             if outcome == "updated":
                 self._archive_current_version(article.id)
-            self.db.table("articles").upsert(encode_row(record), pk="id")
+            self._upsert_row(encode_row(record))
             # The indexed texts are what content_hash covers: the same hash, the same entry.
             if existing is None or existing["content_hash"] != record["content_hash"]:
                 rowid = self._rowid(article.id)  # an upsert keeps a row's rowid
                 if existing is not None:
                     search.unindex_article(self.db, rowid, existing)
                 search.index_article(self.db, rowid, record)
-            self._see_url(record["url"], article.id, article.site, "canonical", now)
-            for alias in record["alias_urls"]:
-                self._see_url(alias, article.id, article.site, "alias", now)
+            self._see_urls([record["url"]], article.id, article.site, "canonical", now)
+            self._see_urls(record["alias_urls"], article.id, article.site, "alias", now)
             for other, urls in sorted((other_aliases or {}).items()):
                 self._merge_aliases(other, urls, now)
         return outcome
 
     def add_aliases(self, article_id: str, urls: list[str]) -> None:
         """Record more URLs that served an article already stored."""
-        with self.db.conn:
+        with self.transaction():
             self._merge_aliases(article_id, set(urls), utc_now())
 
     def _merge_aliases(self, article_id: str, urls: set[str], now: str) -> None:
@@ -281,16 +326,15 @@ class Archive:
         aliases = sorted((set(row["alias_urls"]) | urls) - {row["url"]})
         if aliases != row["alias_urls"]:
             self.db.table("articles").update(article_id, {"alias_urls": json.dumps(aliases)})
-        for url in aliases:
-            self._see_url(url, article_id, row["site"], "alias", now)
+        self._see_urls(aliases, article_id, row["site"], "alias", now)
 
     def set_listing_url(self, article_id: str, listing_url: str) -> None:
         """Record where an article is listed, if nothing was recorded yet."""
-        self.db.execute(
-            "update articles set listing_url = ? where id = ? and listing_url is null",
-            [listing_url, article_id],
-        )
-        self.db.conn.commit()
+        with self.transaction():
+            self.db.execute(
+                "update articles set listing_url = ? where id = ? and listing_url is null",
+                [listing_url, article_id],
+            )
 
     def _archive_current_version(self, article_id: str) -> None:
         """Copy the article's current version into `article_versions`, before it is replaced."""
@@ -300,6 +344,17 @@ class Archive:
             f"insert or replace into article_versions ({columns}) "
             f"select {stored} from articles where id = ?",
             [article_id],
+        )
+
+    def _upsert_row(self, row: dict[str, Any]) -> None:
+        """sqlite-utils' upsert of one `articles` row as one statement: its own reads the
+        table's schema on every call, and this runs once per stored article."""
+        names = [f'"{name}"' for name in row]
+        updates = ", ".join(f"{name} = excluded.{name}" for name in names if name != '"id"')
+        self.db.execute(
+            f"insert into articles ({', '.join(names)}) values ({', '.join('?' * len(row))}) "
+            f"on conflict (id) do update set {updates}",
+            list(row.values()),
         )
 
     def _rowid(self, article_id: str) -> int:
@@ -315,20 +370,15 @@ class Archive:
         with self.db.atomic():
             return search.rebuild_index(self.db)
 
-    def _see_url(self, url: str, article_id: str, site: str, kind: str, now: str) -> None:
-        table = self.db.table("urls")
-        rows = list(table.rows_where("url = ?", [url]))
-        first_seen = rows[0]["first_seen_at"] if rows else now
-        table.upsert(
-            {
-                "url": url,
-                "article_id": article_id,
-                "site": site,
-                "kind": kind,
-                "first_seen_at": first_seen,
-                "last_seen_at": now,
-            },
-            pk="url",
+    def _see_urls(self, urls: list[str], article_id: str, site: str, kind: str, now: str) -> None:
+        # One statement per URL that keeps first_seen_at (sqlite-utils' upsert would overwrite
+        # it, or need a read first).
+        self.db.conn.executemany(
+            "insert into urls (url, article_id, site, kind, first_seen_at, last_seen_at) "
+            "values (?, ?, ?, ?, ?, ?) on conflict (url) do update set "
+            "article_id = excluded.article_id, site = excluded.site, kind = excluded.kind, "
+            "last_seen_at = excluded.last_seen_at",
+            [(url, article_id, site, kind, now, now) for url in urls],
         )
 
     # Attachments ----------------------------------------------------------------------------
@@ -342,7 +392,7 @@ class Archive:
         """Save the file content-addressed under `root` and record it."""
         digest, path = store_file(root, item.body, item.media_type)
         site = item.article_id.split(":", 1)[0]
-        with self.db.conn:
+        with self.transaction():
             self.db.table("attachments").upsert(
                 {
                     "url": item.url,
@@ -372,8 +422,11 @@ class Archive:
     def add_capture(self, capture: Capture, crawl_id: int, site: str) -> None:
         """Record one written WARC record."""
         row = asdict(capture) | {"crawl_id": crawl_id, "site": site}
-        with self.db.conn:
-            self.db.table("captures").insert(row, pk="record_id")
+        # Plain SQL: one row per response, and sqlite-utils' insert reads the table's schema
+        # on every call. Committed with the page's article, never on its own.
+        sql = f"insert into captures ({', '.join(row)}) values ({', '.join('?' * len(row))})"
+        with self.transaction(deferred=True):
+            self.db.execute(sql, list(row.values()))
 
     # Queries --------------------------------------------------------------------------------
 
@@ -396,10 +449,7 @@ class Archive:
         if where:
             sql += " where " + " and ".join(where)
         sql += " order by site, published_at is null, published_at, id"
-        cursor = self.db.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        for values in cursor:
-            yield decode_row(dict(zip(names, values, strict=True)))
+        yield from _records(self.db.execute(sql, params))
 
     def search(
         self, query: str, *, site: str | None = None, since: str | None = None, limit: int = 20
@@ -441,15 +491,12 @@ class Archive:
 
 def find_capture(db: Database, url: str, digest: str) -> Capture | None:
     """The newest full response record of this URL with this payload, if any."""
-    rows = list(
-        db.table("captures").rows_where(
-            "url = ? and digest = ? and record_type = 'response'",
-            [url, digest],
-            order_by="captured_at desc",
-            limit=1,
-        )
-    )
-    return _capture(rows[0]) if rows else None
+    row = db.execute(
+        f"select {', '.join(CAPTURE_FIELDS)} from captures where url = ? and digest = ? "
+        "and record_type = 'response' order by captured_at desc limit 1",
+        [url, digest],
+    ).fetchone()
+    return Capture(*row) if row else None
 
 
 def capture_by_id(db: Database, record_id: str) -> Capture | None:
@@ -460,6 +507,13 @@ def capture_by_id(db: Database, record_id: str) -> Capture | None:
 
 def _capture(row: dict[str, Any]) -> Capture:
     return Capture(**{k: v for k, v in row.items() if k not in ("crawl_id", "site")})
+
+
+def _records(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+    """The `articles` rows a query selected (`select *`), as records."""
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        yield decode_row(dict(zip(names, values, strict=True)))
 
 
 def encode_row(record: dict[str, Any]) -> dict[str, Any]:
