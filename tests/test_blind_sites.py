@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from parsel import Selector
 
 from dostcrawler.demo.server import serve_site
 from dostcrawler.extract.dates import parse_date
@@ -191,7 +190,7 @@ def test_the_record_url_is_the_address_the_page_names(
     for site in BLIND:
         records = _records(site, blind_crawls[site.name])
         for article in site.articles:
-            page = Selector(text=site.page_bytes(article["path"]).decode("utf-8", "replace"))
+            page = site.page_bytes(article["path"]).decode("utf-8", "replace")
             named = page_canonical_link(site.origin + article["path"], page)
             record = records[article["path"]]
             if named and site.article_path(named.removeprefix(site.origin)) == article["path"]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from html import unescape
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
-
-from parsel import Selector
 
 # Query parameters that never change the page: analytics tags and share-widget markers.
 TRACKING_PARAMS = re.compile(
     r"^(utm_[a-z]+|fbclid|gclid|zarsrc|_ga|mc_[a-z]+|ref|share|fb_[a-z_]+)$", re.IGNORECASE
 )
+
+CANONICAL_LINK = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.IGNORECASE)
+LINK_HREF = re.compile(r"\bhref\s*=\s*([\"']?)(?P<href>[^\"'\s>]*)\1", re.IGNORECASE)
 
 ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -77,19 +79,22 @@ def same_site(url: str, domains: tuple[str, ...]) -> bool:
     return any(host == d.lower().removeprefix("www.") for d in domains)
 
 
-def page_canonical_link(url: str, page: Selector) -> str | None:
+def page_canonical_link(url: str, html: str) -> str | None:
     """The address the page names as its own (`<link rel="canonical">`), on the scheme and
     host that served it (an explicit default port such as :443 dropped), else None: a page
-    pointing at another host or scheme names a copy, not this address."""
-    href = page.css("link[rel~='canonical']::attr(href)").get()
-    if not href or not href.strip():
+    pointing at another host or scheme names a copy, not this address. Read with a regular
+    expression: a crawl asks this of every article page, and parsing it again would cost more
+    than the rest of the check."""
+    link = CANONICAL_LINK.search(html)
+    found = LINK_HREF.search(link[0]) if link else None
+    href = unescape(found["href"]).strip() if found else ""
+    if not href:
         return None
-    named = urlsplit(urljoin(url, href.strip()))
+    named = urlsplit(urljoin(url, href))
     fetched = urlsplit(url)
     default = {"http": 80, "https": 443}.get(named.scheme)
     if named.scheme != fetched.scheme or (named.hostname or "") != (fetched.hostname or ""):
         return None
     if (named.port or default) != (fetched.port or default):
         return None
-    netloc = fetched.netloc
-    return urlunsplit((named.scheme, netloc, named.path or "/", named.query, ""))
+    return urlunsplit((named.scheme, fetched.netloc, named.path or "/", named.query, ""))

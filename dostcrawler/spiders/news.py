@@ -540,7 +540,7 @@ class NewsSpider(scrapy.Spider):
         that address is this article on the same host, whichever form was fetched first;
         the fetched address stays an alias. Anything else named (another host, another
         article, a listing) is not this page's address and changes nothing."""
-        named = page_canonical_link(self.site_url(response.url), response.selector)
+        named = page_canonical_link(self.site_url(response.url), response.text)
         if named is None:
             return
         local, _, article_id = self._identify(named)
