@@ -338,11 +338,11 @@ def _visible_lines(
 ) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
     """(element, text) for every text node outside scripts, links and noise containers, the
     headline's own text included wherever it stands (a portlet's header)."""
-    noise = noise_flags(root)
+    noise, headline = noise_flags(root), set(title.iter())
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "option", "select"):
             continue
-        if noise[el] and el is not title and title not in el.iterancestors():
+        if noise[el] and el not in headline:
             continue
         text = clean_text(el.text)
         if text:
