@@ -42,17 +42,19 @@ def choose_charset(content_type: str | None, body: bytes) -> CharsetChoice:
     header = _known(http_content_type_encoding(content_type))
     meta = _known(html_body_declared_encoding(body))
     declared = header or meta
-    valid_utf8, multibyte, invalid = _utf8_shape(body)
+    # Multi-byte and invalid sequences are counted only where a choice turns on them: most
+    # pages are valid UTF-8 that says so.
+    valid_utf8 = _valid_utf8(body)
     label = (_label(content_type) if header else None) or declared
     if declared is None:
         return CharsetChoice(None if valid_utf8 else FALLBACK)
     if declared == "utf-8":
-        if valid_utf8 or multibyte >= UTF8_MAJORITY * invalid:
+        if valid_utf8 or _multibyte(body) >= UTF8_MAJORITY * _invalid_utf8(body):
             return CharsetChoice()
         other = _likeliest(body, [meta] if meta and meta != "utf-8" else [])
         where = "the server" if header == "utf-8" else "the page"
         return CharsetChoice(other, f"{where} declares utf-8, but the bytes are not UTF-8")
-    if valid_utf8 and multibyte:
+    if valid_utf8 and _multibyte(body):
         return CharsetChoice("utf-8", f"declared {label}, but the bytes are UTF-8")
     if declared != FALLBACK and _likeliest(body, [declared]) == FALLBACK:
         # An old server's default (ISO-8859-1) over a legacy Vietnamese page: Western code
@@ -106,13 +108,19 @@ def _label(content_type: str | None) -> str | None:
     return found.group(1) if found else None
 
 
-def _utf8_shape(body: bytes) -> tuple[bool, int, int]:
-    """(valid UTF-8?, multi-byte sequences, invalid bytes)."""
+def _valid_utf8(body: bytes) -> bool:
     try:
         body.decode("utf-8")
-        valid = True
     except UnicodeDecodeError:
-        valid = False
-    multibyte = len(_MULTIBYTE.findall(body))
-    invalid = 0 if valid else body.decode("utf-8", errors="replace").count("\ufffd")
-    return valid, multibyte, invalid
+        return False
+    return True
+
+
+def _multibyte(body: bytes) -> int:
+    """UTF-8-shaped multi-byte sequences."""
+    return len(_MULTIBYTE.findall(body))
+
+
+def _invalid_utf8(body: bytes) -> int:
+    """Bytes that do not decode as UTF-8."""
+    return body.decode("utf-8", errors="replace").count("\ufffd")

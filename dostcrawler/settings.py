@@ -58,6 +58,11 @@ EXTENSIONS = {
 DOSTCRAWLER_PROGRESS = os.getenv("DOSTCRAWLER_PROGRESS", "1") not in ("0", "false", "no")
 
 FEED_EXPORT_ENCODING = "utf-8"
+# Scrapy's check for a callback generator that returns a value re-reads and parses the
+# callback's source on every response (its cache is keyed by the bound method, a new object
+# each time): about half a millisecond a page. tests/test_scrapy_project.py runs the same check
+# on every callback once.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 

@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scrapy.utils.misc import is_generator_with_return_value
 from scrapy.utils.project import get_project_settings
 
 from dostcrawler.demo.server import serve_site
+from dostcrawler.spiders.news import NewsSpider
 from tests.conftest import ROOT
 from tests.sitefixtures import SITES_DIR
 
@@ -65,6 +67,18 @@ def test_polite_defaults() -> None:
     assert settings.getint("RETRY_TIMES") >= 2
     assert 0 < settings.getint("DOWNLOAD_MAXSIZE") <= 100 * 1024 * 1024
     assert settings["FEED_EXPORT_ENCODING"] == "utf-8"
+
+
+def test_no_callback_returns_a_value() -> None:
+    """What Scrapy's WARN_ON_GENERATOR_RETURN_VALUE checks at every response (switched off in
+    dostcrawler.settings for its cost): a generator callback returning a value loses it."""
+    callbacks = [
+        getattr(NewsSpider, name)
+        for name in dir(NewsSpider)
+        if name.startswith(("parse", "flush", "start"))
+    ]
+    assert len(callbacks) >= 6
+    assert not [c.__name__ for c in callbacks if is_generator_with_return_value(c)]
 
 
 def test_retries_back_off_exponentially() -> None:

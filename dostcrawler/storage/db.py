@@ -34,8 +34,6 @@ from dostcrawler.storage.views import CURRENT_VERSION, ensure_views
 BUSY_TIMEOUT_MS = 30_000
 # The longest a deferred unit (a capture's row) waits for the next unit to commit it.
 DEFERRED_COMMIT_S = 1.0
-
-
 CAPTURE_FIELDS = tuple(f.name for f in fields(Capture))
 
 # Besides the content hash (title, lead, body, authors), what a reader sees change: a corrected
@@ -253,8 +251,8 @@ class Archive:
 
     def get_article(self, article_id: str) -> dict[str, Any] | None:
         """The current row of one article, lists decoded."""
-        cursor = self.db.execute("select * from articles where id = ?", [article_id])
-        return next(_records(cursor), None)
+        rows = list(_records(self.db.execute("select * from articles where id = ?", [article_id])))
+        return rows[0] if rows else None
 
     def first_seen_at(self, article_id: str) -> str | None:
         """When the archive first stored an article (None if it holds no such article)."""
@@ -280,7 +278,8 @@ class Archive:
         assert article.id is not None
         now = article.fetched_at or utc_now()
         existing = self.get_article(article.id)
-        record = {name: getattr(article, name) for name in RECORD_FIELDS}  # encoded, never changed
+        # A shallow copy (asdict copies every list deeply): the lists are only read.
+        record = {name: getattr(article, name) for name in RECORD_FIELDS}
         record["last_crawl_id"] = crawl_id
         record["last_seen_at"] = now
         if existing is None:
