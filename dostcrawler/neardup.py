@@ -52,7 +52,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlite_utils import Database
 
-from dostcrawler.storage.search import fold_diacritics
+from dostcrawler.extract.text import fold_diacritics
 
 SHINGLE_WORDS = 5
 MIN_WORDS = 50

@@ -28,6 +28,16 @@ BODY = "Sáng ngày 18/01/2022, Sở Khoa học và Công nghệ tỉnh Vĩnh Ph
         (["(Sở KH&CN An Giang)"], [], "Sở KH&CN An Giang", 1),
         (["Theo Báo Nhân Dân"], [], "Báo Nhân Dân", 1),
         (["Thanh tra Sở"], [], "Thanh tra Sở", 1),
+        # A writer, then the unit they work in: the unit is no credited source.
+        (["Minh Anh - Phòng QLKH"], ["Minh Anh"], None, 1),
+        # A publication's name may hold a comma; a sentence starting "Theo báo cáo," is none.
+        (
+            ["Theo Báo và Phát thanh, Truyền hình Tuyên Quang"],
+            [],
+            "Báo và Phát thanh, Truyền hình Tuyên Quang",
+            1,
+        ),
+        (["Theo báo cáo, năm nay tỉnh có 5 đề tài được nghiệm thu"], [], None, 0),
         # Not bylines: ordinary sentences, attachment lines, photo credits, lowercase text.
         (["Theo kế hoạch, hội nghị sẽ diễn ra trong 2 ngày."], [], None, 0),
         (["Tải về: Kế hoạch số 12/KH-SKHCN"], [], None, 0),

@@ -3,10 +3,15 @@ the site's own name in a logo heading, and a portal whose article header sits in
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import replace
+
 from lxml import html as lxml_html
 
-from dostcrawler.extract.article import Extraction, extract_article
+from dostcrawler.extract.article import Extraction, ListingHint, extract_article
 from dostcrawler.extract.generic import date_near_title, find_title
+from dostcrawler.profiles import generic_profile
+from dostcrawler.profiles.model import ArticleRules
 
 PAGE = """<html><body>
 <div id="logo"><h1>SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH BẮC NINH</h1></div>
@@ -150,3 +155,47 @@ def test_box_headings_and_the_site_name_in_capitals_are_not_headlines() -> None:
     )
     titled = extract_article(headline, "https://sokhcn.phutho.gov.vn/tin-tuc/chi-tiet/1102/a.html")
     assert titled.title == "Chuyển giao công nghệ sản xuất nấm ăn cho nông dân"
+
+
+OLD_TEMPLATE = """<html><head><title>So Khoa hoc va Cong nghe Ca Mau</title></head><body><table>
+<tr><td class="duongdan"><a href="/">Trang chủ</a></td></tr>
+<tr><td><font size="3"><b>{headline}</b></font></td></tr>
+<tr><td class="ngay">Thứ năm, ngày 26/3/2020</td></tr>
+<tr><td class="noidung"><p>Nhằm đưa Chiến lược sở hữu trí tuệ đến năm 2030 sớm đi vào cuộc
+sống, Bộ Khoa học và Công nghệ đã ban hành kế hoạch triển khai với nhiều nhiệm vụ cụ thể cho
+các bộ, ngành và địa phương trong giai đoạn tới.</p></td></tr>
+</table><ul class="box"><li><a href="/tin/1302">Triển khai Kế hoạch nâng cao năng suất và chất
+lượng sản phẩm năm 2019</a> <span class="date">(12/03/2019)</span></li></ul></body></html>"""
+HEADLINE = "Triển khai Chiến lược sở hữu trí tuệ đến năm 2030"
+
+
+def test_the_site_name_without_diacritics_is_no_headline() -> None:
+    """An ASCII <title> shared by every page of an old site names the site, not the article."""
+    got = extract_article(OLD_TEMPLATE.format(headline=HEADLINE), "http://dost.camau.gov.vn/a")
+    assert got.title is None
+
+
+def test_a_page_in_combining_marks_is_read_as_composed_text() -> None:
+    """windows-1258 writes tone marks as combining characters: the listing's (composed) link
+    text still finds the headline, and every field is NFC."""
+    decomposed = unicodedata.normalize("NFD", OLD_TEMPLATE.format(headline=HEADLINE))
+    hint = ListingHint(title=HEADLINE)
+    got = extract_article(decomposed, "http://dost.camau.gov.vn/a", hint=hint)
+    assert got.title == HEADLINE
+    assert got.published_at == "2020-03-26"
+    assert unicodedata.is_normalized("NFC", got.body or "")
+
+
+def test_a_learned_date_selector_meeting_a_dated_list_is_not_the_date() -> None:
+    """The site's template has `span.date` under the headline; this page dates itself with a
+    <time>, and its only `span.date` is a sidebar entry's: that day is the entry's."""
+    page = OLD_TEMPLATE.format(headline=HEADLINE).replace(
+        '<td class="ngay">Thứ năm, ngày 26/3/2020</td>', "<td><time>26/03/2020</time></td>"
+    )
+    profile = replace(
+        generic_profile("http://dost.camau.gov.vn/"), article=ArticleRules(date=("span.date",))
+    )
+    got = extract_article(
+        page, "http://dost.camau.gov.vn/a", profile=profile, hint=ListingHint(title=HEADLINE)
+    )
+    assert got.published_at == "2020-03-26"

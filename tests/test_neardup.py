@@ -17,9 +17,9 @@ from sqlite_utils import Database
 
 from dostcrawler import neardup
 from dostcrawler.demo.server import serve_site
+from dostcrawler.extract.text import fold_diacritics
 from dostcrawler.neardup import Match, NearDuplicateIndex, mark_all, mark_duplicates
 from dostcrawler.storage.db import Archive
-from dostcrawler.storage.search import fold_diacritics
 from tests.conftest import run_cli, site_origin
 from tests.sitefixtures import SITES_DIR, FixtureSite, fixture_sites
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from dostcrawler.extract.text import fold_diacritics
 from dostcrawler.profiles import SiteProfile, all_sites
 from dostcrawler.storage.db import Archive
 from dostcrawler.storage.provinces import (
@@ -21,7 +22,6 @@ from dostcrawler.storage.provinces import (
     province_key,
     write_provinces_table,
 )
-from dostcrawler.storage.search import fold_diacritics
 
 PROVINCE = "tỉnh"
 CITY = "thành phố trực thuộc trung ương"

@@ -11,11 +11,12 @@ from click.testing import CliRunner
 from sqlite_utils import Database
 
 from dostcrawler.cli import cli
+from dostcrawler.extract.text import fold_diacritics
 from dostcrawler.items import Article
 from dostcrawler.pipelines.normalize import NormalizePipeline
 from dostcrawler.storage.db import Archive
 from dostcrawler.storage.migrations import migrations
-from dostcrawler.storage.search import fold_diacritics, snippet
+from dostcrawler.storage.search import snippet
 
 BASE = "https://sokhcn.vinhphuc.gov.vn/noidung/tintuc/Lists/TinTucHoatDong/View_Detail.aspx?ItemID="
 

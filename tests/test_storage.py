@@ -12,13 +12,13 @@ import pytest
 from sqlite_utils import Database
 
 from dostcrawler.capture.warc import Capture
+from dostcrawler.extract.text import fold_diacritics
 from dostcrawler.items import RECORD_FIELDS, Article
 from dostcrawler.pipelines.normalize import NormalizePipeline
 from dostcrawler.storage import search
 from dostcrawler.storage.db import Archive, ArchiveError, encode_row
 from dostcrawler.storage.export import write_jsonl
 from dostcrawler.storage.migrations import m011_past_versions_only, migrations
-from dostcrawler.storage.search import fold_diacritics
 
 
 def _article(**changes: object) -> Article:
@@ -68,6 +68,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
             "m009_retries",
             "m010_crawl_node",
             "m011_past_versions_only",
+            "m012_pending_aliases",
         ]
         assert archive.db.execute("pragma journal_mode").fetchone()[0] == "wal"
     finally:

@@ -7,6 +7,7 @@ Every field records where it came from (`fields`), and nothing is invented: a mi
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin
 
@@ -112,6 +113,10 @@ def extract_article(
         from dostcrawler.platforms import PLATFORMS
 
         html = PLATFORMS[profile.platform].prepare(url, html)
+    if not unicodedata.is_normalized("NFC", html):
+        # windows-1258 writes tone marks as combining characters, and Word pastes keep them:
+        # read as the composed text a listing, a <title> or a search prints.
+        html = unicodedata.normalize("NFC", html)
     sel = Selector(text=html, base_url=url)
     root = sel.root
     layers = _Layers(profile)
@@ -391,7 +396,11 @@ def _extract_date(
     page_reject = reject_days - {listed_day} if listed_day else reject_days
     candidates: list[tuple[ParsedDate | None, str]] = []
     lines: dict[str, str] = {}
-    if found := first_text(sel, selectors):
+    found = first_text(sel, selectors)
+    if found and origin != "profile" and generic.dates_an_entry(found[1].root):
+        # A learned or preset selector met the same markup in a dated list on this page.
+        found = None
+    if found:
         parsed, line = parse_date(found[0], month_first=month_first), found[0]
         if parsed and isinstance(found[1].root, lxml_html.HtmlElement):
             parsed, line = generic.whole_date_line(

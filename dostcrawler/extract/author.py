@@ -24,6 +24,12 @@ THEO_PUBLICATION = re.compile(
     r"^theo\s+(?P<value>(?:báo|trang|cổng|tạp chí|đài|ttxvn|thông tấn|website)\b[^,]*)$",
     re.IGNORECASE,
 )
+# A publication's name is capitalised and may hold a comma ("Theo Báo và Phát thanh, Truyền
+# hình Tuyên Quang"); a sentence that starts so is not ("Theo báo cáo, ...").
+THEO_NAMED_PUBLICATION = re.compile(
+    r"^[Tt]heo\s+"
+    r"(?P<value>(?:Báo|Trang|Cổng|Tạp chí|Đài|TTXVN|Thông tấn|Website)\b[^.:;!?]{0,100})$"
+)
 PHOTO_LABEL = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh minh hoạ|nguồn ảnh)\s*:", re.IGNORECASE)
 PARENTHESISED_UNIT = re.compile(r"^\((?P<value>[^()]{2,120})\)$")
 NAME_SEPARATORS = re.compile(r"\s+(?:-|–|—|&|và)\s+|\s*[,;/]\s*")
@@ -99,6 +105,10 @@ def read_byline(paragraphs: list[str], *, tail_lines: int = 3) -> Byline:
                 byline.source = byline.source or credited[1]
                 byline.consumed.add(index)
                 continue
+            if people := _people_dash_unit(text):
+                byline.authors = people
+                byline.consumed.add(index)
+                continue
             if people := _people(text):
                 byline.authors = people
                 byline.consumed.add(index)
@@ -146,11 +156,15 @@ def _read_labelled(text: str, byline: Byline) -> bool:
             byline.source = byline.source or (clean_text(source) if source else None)
             return True
         return False
-    match = SOURCE_LABEL.match(text) or THEO_PUBLICATION.match(text)
+    match = SOURCE_LABEL.match(text) or _theo_publication(text)
     if match and byline.source is None and not PHOTO_LABEL.match(text):
         byline.source = clean_text(match["value"]).rstrip(".")
         return True
     return False
+
+
+def _theo_publication(text: str) -> re.Match[str] | None:
+    return THEO_PUBLICATION.match(text) or THEO_NAMED_PUBLICATION.match(text)
 
 
 def _unit(text: str) -> str | None:
@@ -158,7 +172,7 @@ def _unit(text: str) -> str | None:
     if match := PARENTHESISED_UNIT.match(text):
         unit = clean_text(match["value"])
         # "(Theo Báo Phú Thọ)" credits the publication, not "Theo ...".
-        publication = THEO_PUBLICATION.match(unit)
+        publication = _theo_publication(unit)
         return clean_text(publication["value"]) if publication else unit
     if ORGANISATION_WORDS.match(text) and len(text.split()) <= 12 and not text.endswith("."):
         return text
@@ -175,9 +189,16 @@ def credit_line(text: str) -> tuple[list[str], str | None] | None:
         return people, None
     if credited := _person_with_unit(text):
         return credited
-    names, _, unit = text.partition(" - ")
-    if unit and ORGANISATION_WORDS.match(unit) and (people := _people(names)):
+    if people := _people_dash_unit(text):
         return people, None
+    return None
+
+
+def _people_dash_unit(text: str) -> list[str] | None:
+    """ "Minh Anh - Phòng QLKH": writers, then the unit they work in (not a credited source)."""
+    names, _, unit = text.partition(" - ")
+    if unit and ORGANISATION_WORDS.match(unit) and len(unit.split()) <= 12:
+        return _people(names)
     return None
 
 

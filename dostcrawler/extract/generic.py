@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from dostcrawler.extract.dates import ParsedDate, parse_date
-from dostcrawler.extract.text import clean_text
+from dostcrawler.extract.text import clean_text, fold_diacritics
 
 # Containers that hold navigation, related lists, widgets or consent notices, never the
 # article itself.
@@ -28,23 +28,31 @@ NOISE_HINT = re.compile(
 )
 # The site's own name in a heading (a logo or banner <h1>) is never an article's headline:
 # the whole heading is an organisation, optionally with its province ("... TỈNH BẮC NINH").
-# Headlines that merely start with it ("Sở Khoa học và Công nghệ tổ chức ...") go on.
+# Headlines that merely start with it ("Sở Khoa học và Công nghệ tổ chức ...") go on. Matched
+# without diacritics: old templates write it in ASCII ("So Khoa hoc va Cong nghe Ca Mau").
 SITE_NAME = re.compile(
-    r"^(?:sở khoa học (?:và|&) công nghệ|sở kh&cn|sở khcn|cổng thông tin(?: điện tử)?|"
-    r"trang thông tin(?: điện tử)?|ubnd|ủy ban nhân dân|uỷ ban nhân dân)"
-    r"(?:\s+(?:tỉnh|thành phố|tp\.?)(?:\s+\S+){1,5})?$",
-    re.IGNORECASE,
+    r"^(?:so khoa hoc (?:va|&) cong nghe|so kh&cn|so khcn|cong thong tin(?: dien tu)?|"
+    r"trang thong tin(?: dien tu)?|ubnd|uy ban nhan dan)"
+    r"(?:\s+(?:tinh|thanh pho|tp\.?)(?:\s+\S+){1,5})?$"
 )
-# Without "tỉnh", a name in capitals: "SỞ KHOA HỌC VÀ CÔNG NGHỆ PHÚ THỌ" (a headline in capitals
-# that starts so goes on with verbs, past three words).
-SITE_NAME_CAPITALS = re.compile(
-    r"^(?:sở khoa học (?:và|&) công nghệ|sở kh&cn|sở khcn)(?:\s+\S+){1,3}$", re.IGNORECASE
+# Without "tỉnh", the name is followed by its place, every word of which is capitalised
+# ("Sở KH&CN Cà Mau", "SỞ KHOA HỌC VÀ CÔNG NGHỆ PHÚ THỌ"); a headline that starts so goes on
+# with lower-case words ("Sở KH&CN tổ chức ...").
+SITE_NAME_PLACE = re.compile(
+    r"^(?:so khoa hoc (?:va|&) cong nghe|so kh&cn|so khcn)((?:\s+\S+){1,4})$"
 )
 
 
 def is_site_name(text: str) -> bool:
     """The whole text is the department's (or portal's) own name, never a headline."""
-    return bool(SITE_NAME.match(text) or (text.isupper() and SITE_NAME_CAPITALS.match(text)))
+    folded = fold_diacritics(text)
+    if SITE_NAME.match(folded):
+        return True
+    place = SITE_NAME_PLACE.match(folded)
+    if place is None:
+        return False
+    # Folding keeps the text's length: the place's words are at the same place in `text`.
+    return all(word[0].isupper() for word in text[place.start(1) :].split())
 
 
 TITLE_HINT = re.compile(r"title|tieude|tieu-de|tieu_de|headline|heading", re.IGNORECASE)
@@ -181,6 +189,18 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
     # heading ("CHUYÊN MỤC", "TIN MỚI") a few words, and no guess beats none.
     sentences = [el for el, text in candidates if len(text.split()) >= HEADLINE_MIN_WORDS]
     return sentences[0] if sentences else None
+
+
+def dates_an_entry(element: object) -> bool:
+    """A date printed beside a link to another article ("Tin mới: <a>headline</a> (20/12/2019)")
+    dates that article, not the page: the entry of a dated list."""
+    if not isinstance(element, lxml_html.HtmlElement) or (parent := element.getparent()) is None:
+        return False
+    for link in parent.iter("a"):
+        text = clean_text(link.text_content())
+        if len(text) >= MIN_WITNESS_CHARS and len(text.split()) >= HEADLINE_MIN_WORDS:
+            return True
+    return False
 
 
 def element_printing(root: lxml_html.HtmlElement, shown: str) -> lxml_html.HtmlElement | None:

@@ -161,3 +161,26 @@ def _walk(element: lxml_html.HtmlElement, out: _Collector) -> None:
 def word_count(text: str) -> int:
     """Words as a reader counts them: runs of letters or digits."""
     return len(re.findall(r"\w+", text))
+
+
+class _FoldTable(dict[int, str]):
+    """A str.translate table built as characters are met: each character maps to its base
+    letter without marks, lower-cased, so folding keeps the text's length (a snippet found in
+    the folded text is at the same place in the original)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        folded = (base or char).lower()
+        self[code] = folded if len(folded) == 1 else char
+        return self[code]
+
+
+_FOLD = _FoldTable({ord("đ"): "d", ord("Đ"): "d"})
+
+
+def fold_diacritics(text: str) -> str:
+    """Vietnamese without marks, đ as d, lower case: "Chuyển đổi số" -> "chuyen doi so"."""
+    return unicodedata.normalize("NFC", text).translate(_FOLD)

@@ -136,7 +136,11 @@ def _generic_links(page: Selector, base_url: str, platform: Platform) -> list[Se
             links.append(link)
             continue
         text = clean_text(link.xpath("string()").get())
-        if len(text) >= MIN_TITLE_CHARS and len(text.split()) >= 5 and not is_noise(link.root):
+        # Where a link stands is its containers' to say: its own class says how it looks
+        # ("lienkettin", a link to a news item, is not a "lienket" box of other websites).
+        container = link.root.getparent()
+        long_enough = len(text) >= MIN_TITLE_CHARS and len(text.split()) >= 5
+        if long_enough and (container is None or not is_noise(container)):
             links.append(link)
     return links
 

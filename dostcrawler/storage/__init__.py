@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
+from dostcrawler.extract.text import fold_diacritics
 from dostcrawler.storage.db import Archive, ArchiveError
-from dostcrawler.storage.search import fold_diacritics
 
 __all__ = ["Archive", "ArchiveError", "fold_diacritics"]

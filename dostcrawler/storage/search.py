@@ -21,34 +21,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from dostcrawler.extract.text import fold_diacritics
+
 FTS_TABLE = "articles_fts"
 FTS_COLUMNS = ("title", "lead", "body", "authors", "title_folded", "folded")
 # bm25 weights, in FTS_COLUMNS order: a word of the headline counts most, folded or not.
 RANK_WEIGHTS = (8.0, 2.0, 1.0, 2.0, 8.0, 1.0)
 SNIPPET_CHARS = 160
-
-
-class _FoldTable(dict[int, str]):
-    """A str.translate table built as characters are met: each character maps to its base
-    letter without marks, lower-cased, so folding keeps the text's length (a snippet found in
-    the folded text is at the same place in the original)."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        base = "".join(
-            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
-        )
-        folded = (base or char).lower()
-        self[code] = folded if len(folded) == 1 else char
-        return self[code]
-
-
-_FOLD = _FoldTable({ord("đ"): "d", ord("Đ"): "d"})
-
-
-def fold_diacritics(text: str) -> str:
-    """Vietnamese without marks, đ as d, lower case: "Chuyển đổi số" -> "chuyen doi so"."""
-    return unicodedata.normalize("NFC", text).translate(_FOLD)
 
 
 def create_index(db: Database) -> None:
