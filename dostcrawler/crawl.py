@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from dostcrawler import logs
+from dostcrawler.pipelines.shared import STOPPED_BECAUSE, UNSAVED_OUTCOME
 from dostcrawler.profiles.model import SiteProfile
 from dostcrawler.spiders.news import spider_class
 from dostcrawler.storage.db import Archive
@@ -62,6 +63,11 @@ class CrawlResult:
         if stat("listing/max_pages_reached"):
             # A pager with no end (a trap), or a back catalogue longer than the profile allows.
             parts.append("listing walk stopped at listing.max_pages, more pages linked")
+        if stat("listing/stopped_fruitless"):
+            parts.append(
+                "listing walk stopped where its pages stopped giving articles "
+                "(listing.max_fruitless_pages)"
+            )
         parts.append(f"JSONL {self.jsonl_path or '-'}")
         return head + "\n  " + "; ".join(parts)
 
@@ -146,9 +152,10 @@ def run_crawls(
         logs.before_scrapy_starts(log_level)
         process = CrawlerProcess(settings)
         logs.after_scrapy_starts(log_level)
-        for profile in profiles:
+        crawlers = [process.create_crawler(spider_class(profile)) for profile in profiles]
+        for crawler in crawlers:
             process.crawl(
-                spider_class(profile),
+                crawler,
                 origin=origin,
                 max_articles=max_articles,
                 mode=mode,
@@ -156,7 +163,23 @@ def run_crawls(
                 learned_path=learned_path,
             )
         process.start()
-    return last_results(db_path, [p.name for p in profiles])
+    unsaved = {
+        profile.name: result
+        for profile, crawler in zip(profiles, crawlers, strict=True)
+        if (result := _unsaved_result(profile.name, crawler)) is not None
+    }
+    saved = [p.name for p in profiles if p.name not in unsaved]
+    results = {result.site: result for result in last_results(db_path, saved)} if saved else {}
+    return [unsaved.get(p.name) or results[p.name] for p in profiles]
+
+
+def _unsaved_result(site: str, crawler: Crawler) -> CrawlResult | None:
+    """The outcome of a run whose `crawls` row the archive refused (a full disk as it ended):
+    read from the crawler's stats instead."""
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    if not stats.get(UNSAVED_OUTCOME):
+        return None
+    return CrawlResult(site, "failed", stats, None, reason=str(stats.get(STOPPED_BECAUSE, "")))
 
 
 def last_results(db_path: str | Path, sites: list[str]) -> list[CrawlResult]:

@@ -158,6 +158,44 @@ def test_a_second_crawl_on_the_same_archive_is_refused(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+CONTENDERS = 4
+
+
+def test_crawls_started_at_once_on_one_archive_all_get_the_lock_message(
+    tmp_path: Path,
+) -> None:
+    """The lock is taken before anything opens the database: of crawls started together
+    (on a new archive, then on an existing one), one runs, and every other says which
+    crawl holds the archive, never SQLite's "database is locked". The crawl that runs
+    takes a few seconds (--delay 1), so that every other has started while it runs."""
+    db = tmp_path / "archive.sqlite"
+    command = [sys.executable, "-m", "dostcrawler", "crawl", "vinhphuc", "--db", str(db),
+               "--export-dir", str(tmp_path), "--delay", "1", "--max-articles", "3",
+               "--no-warc", "--no-attachments"]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with serve_site(SITE.folder) as server:
+        for _ in ("new archive", "existing archive"):
+            processes = [
+                subprocess.Popen(
+                    [*command, "--origin", server.origin],
+                    env=env,
+                    cwd=ROOT,
+                    text=True,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    encoding="utf-8",
+                )
+                for _ in range(CONTENDERS)
+            ]
+            outcomes = [(p.wait(timeout=300), p.communicate()[1]) for p in processes]
+            assert sorted(code for code, _ in outcomes) == [0] + [1] * (CONTENDERS - 1)
+            for code, stderr in outcomes:
+                assert "database is locked" not in stderr and "Traceback" not in stderr
+                if code:
+                    assert "another crawl (pid " in stderr and "is writing" in stderr, stderr
+    assert _count(db) == 3  # the same three articles, twice
+
+
 def test_attachments_are_downloaded_content_addressed(
     crawl_twice: Callable[[str], Crawled],
 ) -> None:

@@ -21,7 +21,7 @@ from dostcrawler.politeness import STAT, RobotsCrawlDelay
 from tests.faults import (
     DETAIL,
     FAULTS,
-    MAX_PAGES,
+    FRUITLESS_PAGES,
     SITE,
     TIMEOUT,
     FaultRun,
@@ -80,7 +80,7 @@ def test_failing_pages_are_counted_by_reason_and_the_run_is_incomplete(run: Faul
         "redirect_loop": 1,  # 1048
         "no_answer": 1,  # 1046, redirected off the site: dropped by Scrapy without a word
         "robots_forbidden": 1,  # 1041, never requested
-        "http_404": (MAX_PAGES - 3) * TRAP_ARTICLES,  # the pager trap's article links
+        "http_404": trap_requests(run)[1],  # the pager trap's article links
     }
     assert run.first.returncode == 1
     assert "vinhphuc: incomplete (article pages failed (" in run.first.stderr
@@ -134,12 +134,18 @@ def test_entity_bombs_are_stored_right_never_expanded(run: FaultRun) -> None:
     assert run.peak_rss_mb < 400
 
 
-def test_a_pager_with_no_end_stops_at_max_pages_and_says_so(run: FaultRun) -> None:
-    assert trap_requests(run) == (MAX_PAGES - 3, (MAX_PAGES - 3) * TRAP_ARTICLES)
-    assert run.stats["dostcrawler/listing/max_pages_reached"] == 1
-    assert f"stopped at listing.max_pages = {MAX_PAGES}" in run.first.stderr
+def test_a_pager_whose_pages_give_nothing_is_left_and_said(run: FaultRun) -> None:
+    pages, articles = trap_requests(run)
+    # The walk stops at the page after FRUITLESS_PAGES barren ones, or a page or two later
+    # when the last ones' articles were still in flight (pager.py): bounded either way.
+    assert FRUITLESS_PAGES + 1 <= pages <= FRUITLESS_PAGES + 3
+    assert articles == pages * TRAP_ARTICLES  # each page's articles were tried before leaving
+    assert run.stats["dostcrawler/listing/stopped_fruitless"] == 1
+    assert "dostcrawler/listing/max_pages_reached" not in run.stats
+    warning = f"the last {FRUITLESS_PAGES} listing pages linked no new article that answered"
+    assert warning in run.first.stderr
     summary = run.first.stderr.strip().splitlines()[-1]
-    assert "; listing walk stopped at listing.max_pages, more pages linked;" in summary
+    assert "; listing walk stopped where its pages stopped giving articles" in summary
 
 
 def test_a_calendar_with_no_end_is_never_followed(run: FaultRun) -> None:

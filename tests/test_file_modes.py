@@ -1,5 +1,6 @@
-"""Exported files are made to be read: written atomically, they get the permissions open()
-would give them under the umask, not the private 0600 of a mkstemp file."""
+"""Exported files (and the files ingest copies) are made to be read: written atomically, they
+get the permissions open() would give them under the umask, not the private 0600 of a mkstemp
+file."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from dostcrawler.storage.export import atomic_file, write_jsonl
 from dostcrawler.storage.files import store_file
+from dostcrawler.storage.ingest import IngestError, _copy
 
 
 @pytest.fixture(params=[0o022, 0o027, 0o002])
@@ -45,3 +47,15 @@ def test_a_failed_export_leaves_nothing_behind(tmp_path: Path) -> None:
         out.write('{"id": "half a line')
         raise RuntimeError("disk gone")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_ingested_file_that_does_not_match_its_hash_is_refused_and_left_nowhere(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "node" / "report.pdf"
+    source.parent.mkdir()
+    source.write_bytes(b"%PDF-1.4\n")
+    target = tmp_path / "central" / "files" / "ab" / "abcd.pdf"
+    with pytest.raises(IngestError, match=r"report\.pdf does not match its sha256 abcd"):
+        _copy(source, target, "abcd")
+    assert list(target.parent.iterdir()) == []

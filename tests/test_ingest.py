@@ -11,8 +11,10 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -234,7 +236,14 @@ def test_attachment_files_are_copied_once_by_content(
         for sha256, path in rows:
             assert Path(path) == db.parent / "files" / sha256[:2] / Path(path).name
             assert _sha256(Path(path)) == sha256
+            assert stat.S_IMODE(Path(path).stat().st_mode) == 0o666 & ~_umask()
         assert len(list((db.parent / "files").glob("*/*"))) == len({sha for sha, _ in rows})
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def test_reposts_point_at_the_earliest_copy(centrals: dict[str, tuple[Path, Result]]) -> None:

@@ -4,15 +4,20 @@ run's status and exit code; a run cut short never hides the back catalogue from 
 from __future__ import annotations
 
 import json
+import os
 import re
+import resource
 import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 from dostcrawler.demo.server import serve_site
-from tests.conftest import run_cli
+from dostcrawler.profiles import load_site
+from dostcrawler.storage.db import Archive
+from tests.conftest import ROOT, run_cli
 from tests.sitefixtures import fixture_sites
 
 SITE = next(site for site in fixture_sites() if site.name == "vinhlong")
@@ -112,6 +117,26 @@ def test_a_capped_run_leaves_the_rest_to_the_next_incremental_run(tmp_path: Path
     assert stats["dostcrawler/listing/stopped_at_known_page"] == 1
 
 
+def test_a_page_limit_is_said_and_leaves_the_rest_to_the_next_run(tmp_path: Path) -> None:
+    bundled = Path(str(load_site("vinhlong").path)).read_text(encoding="utf-8")
+    profile = tmp_path / "vinhlong.toml"  # its listing walk stops at the first page
+    profile.write_text(bundled.replace("[article]", "[listing]\nmax_pages = 1\n\n[article]"))
+    db = tmp_path / "archive.sqlite"
+    with serve_site(SITE.folder) as server:
+        args = ["--origin", server.origin, "--db", str(db), "--export-dir", str(tmp_path)]
+        limited = run_cli("crawl", "--profile", str(profile), *args, "--delay", "0")
+        assert limited.returncode == 0, limited.stderr[-2000:]
+        rest = _crawl(server.origin, db)
+    assert "stopped at listing.max_pages = 1" in limited.stderr
+    assert "(listing 1, " in limited.stderr
+    assert "listing walk stopped at listing.max_pages, more pages linked" in limited.stderr
+    # The page limit left listing pages unread: the next incremental run reads them all.
+    assert rest.returncode == 0, rest.stderr[-2000:]
+    assert "(listing 2, " in rest.stderr
+    assert _stored(db) == ARTICLES
+    assert [covers for _, _, covers in _runs(db)] == [0, 1]
+
+
 def test_an_unreachable_host_fails_in_one_line_without_a_traceback(tmp_path: Path) -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
@@ -168,6 +193,66 @@ def test_captures_that_cannot_be_written_stop_the_run_and_the_next_completes(
         again = _crawl(server.origin, db, "--export-dir", str(exports))
     assert again.returncode == 0, again.stderr[-2000:]
     assert _stored(db) == ARTICLES
+
+
+def test_an_archive_that_fills_up_mid_run_fails_the_run_and_the_next_completes(
+    tmp_path: Path,
+) -> None:
+    """The archive's files may not grow past the size of a new archive (RLIMIT_FSIZE: the
+    kernel refuses the write, as a full disk does): the log of writes fills up after an
+    article or two."""
+    db = tmp_path / "archive.sqlite"
+    Archive(db).close()
+    limit = db.stat().st_size
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    with serve_site(SITE.folder) as server:
+        command = [sys.executable, "-m", "dostcrawler", "crawl", "vinhlong", "--db", str(db),
+                   "--origin", server.origin, "--export-dir", str(tmp_path), "--delay", "0",
+                   "--no-warc", "--no-attachments"]  # fmt: skip
+        full = subprocess.run(
+            command, preexec_fn=small_disk, capture_output=True, text=True, encoding="utf-8",
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300,
+        )  # fmt: skip
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+        stored_before = _stored(db)
+        again = _crawl(server.origin, db)  # space is freed
+    assert full.returncode == 1
+    assert "Traceback" not in full.stderr
+    assert f"vinhlong: failed (cannot write {db}: " in full.stderr
+    assert stored_before < ARTICLES
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert _stored(db) == ARTICLES
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+        assert conn.execute("select status from crawls order by id").fetchall()[-1] == ("finished",)
+
+
+def test_a_run_whose_own_row_cannot_be_closed_still_says_it_failed(tmp_path: Path) -> None:
+    """The last write of a run (its `crawls` row) refused: the outcome comes from the run
+    itself, not from the row left "running", which the next run closes."""
+    db = tmp_path / "archive.sqlite"
+    Archive(db).close()
+    refuse = (
+        "create trigger refuse_run_end before update of status on crawls "
+        "when new.status != 'running' begin select raise(fail, 'disk I/O error'); end"
+    )
+    with sqlite3.connect(db) as conn:
+        conn.execute(refuse)
+    with serve_site(SITE.folder) as server:
+        refused = _crawl(server.origin, db)
+        with sqlite3.connect(db) as conn:
+            conn.execute("drop trigger refuse_run_end")
+        again = _crawl(server.origin, db)
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert f"vinhlong: failed (cannot write {db}: disk I/O error)" in refused.stderr
+    assert f"articles new {ARTICLES}," in refused.stderr  # counted by the run itself
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert [status for status, _, _ in _runs(db)] == ["interrupted", "finished"]
 
 
 def _served_as(tmp_path: Path, content_type: str, *, break_one: bool = False) -> Path:

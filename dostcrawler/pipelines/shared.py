@@ -46,12 +46,16 @@ def archive_for(crawler: Crawler) -> Archive:
     return _archives[crawler]
 
 
-def release_archive(crawler: Crawler) -> None:
-    """Commit the crawler's writes, and close the archive unless another crawler uses it."""
+def release_archive(crawler: Crawler, *, lost_writes: bool = False) -> None:
+    """Commit the crawler's writes, and close the archive unless another crawler uses it.
+    With `lost_writes` (the archive refused a write), what is uncommitted is given up."""
     archive = _archives.pop(crawler, None)
     if archive is None:
         return
-    if any(other is archive for other in _archives.values()):
+    shared = any(other is archive for other in _archives.values())
+    if lost_writes:
+        archive.rollback(close=not shared)
+    elif shared:
         archive.commit()
     else:
         archive.close()
@@ -68,6 +72,8 @@ def run_for(crawler: Crawler) -> Run:
 
 
 STOPPED_BECAUSE = "dostcrawler/stopped_because"
+# The run's outcome could not be written to its `crawls` row: the stats are the only record.
+UNSAVED_OUTCOME = "dostcrawler/outcome_unsaved"
 
 
 def stop_run(crawler: Crawler, why: str) -> None:

@@ -15,6 +15,8 @@ from dostcrawler.extract.template import template_data
 from dostcrawler.items import Article, AttachmentFile
 from dostcrawler.neardup import mark_duplicates
 from dostcrawler.pipelines.shared import (
+    STOPPED_BECAUSE,
+    UNSAVED_OUTCOME,
     Run,
     archive_for,
     begin_run,
@@ -57,6 +59,8 @@ class StorePipeline:
         self.jsonl_path: Path | None = None
         self.locked = False
         self.stored_ids: set[str] = set()
+        # The addresses kept as pending in the archive, per article not stored yet.
+        self.kept_pending: dict[str, set[str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -95,8 +99,10 @@ class StorePipeline:
                 stats.inc_value("dostcrawler/attachments/stored")
                 return item
             with archive.transaction():  # the article and its near-duplicate marks
-                outcome = archive.upsert_article(item, self.crawl_id, self._aliases_to_save(item))
+                aliases = self._aliases_to_save(archive, item)
+                outcome = archive.upsert_article(item, self.crawl_id, aliases)
                 later_copy = mark_syndicated(archive, item)
+                archive.keep_pending_aliases(self._aliases_to_keep())
             stats.inc_value(f"dostcrawler/articles/{outcome}")
             if item.extractor.get("low_confidence"):
                 # The spider's articles/low_confidence counts every page it extracted, dropped
@@ -111,18 +117,25 @@ class StorePipeline:
             stats.inc_value("dostcrawler/errors/write")
             where = getattr(exc, "filename", None) or archive.path
             why = f"cannot write {where}: {_os_error(exc)}"
-            logger.error("%s (storing %s)", why, item.url)
+            if stats.get_value(STOPPED_BECAUSE):  # said once: the items still in flight
+                logger.debug("%s (storing %s)", why, item.url)
+            else:
+                logger.error("%s (storing %s)", why, item.url)
             stop_run(self.crawler, why)
         return item
 
-    def _aliases_to_save(self, item: Article) -> dict[str, set[str]]:
-        """The addresses the spider met, saved with the article being stored (its own, and
-        those of articles already in the archive): a resumed run then has every alias an
-        uninterrupted one would, though it never fetches those pages again."""
+    def _aliases_to_save(self, archive: Archive, item: Article) -> dict[str, set[str]]:
+        """The addresses the spider met, saved with the article being stored (its own, those
+        an earlier run kept pending for it, and those of articles already in the archive): a
+        resumed run then has every alias an uninterrupted one would, though it never fetches
+        those pages again."""
         spider = self.spider
+        assert item.id is not None
         known = set(item.alias_urls) | spider.url_aliases.get(item.id, set())
+        known |= archive.take_pending_aliases(item.id)
         item.alias_urls = sorted(known - {item.url})
         spider.unsaved_aliases.discard(item.id)
+        self.kept_pending.pop(item.id, None)
         ready = {
             article_id
             for article_id in spider.unsaved_aliases
@@ -131,20 +144,40 @@ class StorePipeline:
         spider.unsaved_aliases -= ready
         return {article_id: spider.url_aliases[article_id] for article_id in ready}
 
+    def _aliases_to_keep(self) -> dict[str, set[str]]:
+        """The addresses met for articles not stored yet that the archive does not keep yet
+        (Archive.keep_pending_aliases), written with the article being stored."""
+        spider, new = self.spider, {}
+        for article_id in spider.unsaved_aliases:
+            if article_id in self.stored_ids or article_id in spider.known_ids:
+                continue  # in the archive: saved with its row (add_aliases)
+            kept = self.kept_pending.setdefault(article_id, set())
+            if fresh := spider.url_aliases[article_id] - kept:
+                new[article_id] = fresh
+                kept |= fresh
+        return new
+
     def close_spider(self) -> None:
         """Fold in the alias and listing URLs the spider met, then write this run's JSONL."""
         if self.crawl_id is None:  # the run never opened (the archive was locked)
             return
         archive = archive_for(self.crawler)
-        with archive.transaction():  # one commit, not one per article
-            for article_id, urls in sorted(self.spider.url_aliases.items()):
-                archive.add_aliases(article_id, sorted(urls))
-            for article_id, listing_url in sorted(self.spider.listing_urls.items()):
-                archive.set_listing_url(article_id, listing_url)
-        settled = self.stored_ids | self.spider.gone_ids
-        retries.settle(
-            archive.db, self.spider.profile.name, self.spider.failed_articles, settled, utc_now()
-        )
+        try:
+            with archive.transaction():  # one commit, not one per article
+                for article_id, urls in sorted(self.spider.url_aliases.items()):
+                    archive.add_aliases(article_id, sorted(urls))
+                for article_id, listing_url in sorted(self.spider.listing_urls.items()):
+                    archive.set_listing_url(article_id, listing_url)
+                archive.keep_pending_aliases(self._aliases_to_keep())
+                archive.drop_pending_aliases(self.spider.gone_ids)
+            settled = self.stored_ids | self.spider.gone_ids
+            retries.settle(
+                archive.db, self.spider.profile.name, self.spider.failed_articles, settled,
+                utc_now(),
+            )  # fmt: skip
+        except (OSError, sqlite3.Error) as exc:
+            self._cannot_write(archive, exc)
+            return  # no JSONL of a run whose archive is not whole
         site = self.spider.profile.name
         stem = run_for(self.crawler).stem
         target = self.export_dir / "jsonl" / site / f"{stem}.jsonl"
@@ -175,20 +208,39 @@ class StorePipeline:
         if why:
             logger.error("%s: %s: %s", self.spider.profile.name, status, why)
         learner = self.spider.learner
-        archive_for(self.crawler).finish_crawl(
-            self.crawl_id,
-            status=status,
-            reason=why,
-            covers_catalogue=covers_back_catalogue(status, stats, since=self.spider.since),
-            stats=stats,
-            jsonl_path=str(self.jsonl_path) if self.jsonl_path else None,
-            platform=self.spider.profile.platform,
-            templates=[template_data(t) for t in learner.templates] if learner else None,
-        )
-        release_archive(self.crawler)
-        if self.locked:
-            lock.release(self.crawler.settings.get("DOSTCRAWLER_DB_PATH"))
-            self.locked = False
+        archive = archive_for(self.crawler)
+        try:
+            archive.finish_crawl(
+                self.crawl_id,
+                status=status,
+                reason=why,
+                covers_catalogue=covers_back_catalogue(status, stats, since=self.spider.since),
+                stats=stats,
+                jsonl_path=str(self.jsonl_path) if self.jsonl_path else None,
+                platform=self.spider.profile.platform,
+                templates=[template_data(t) for t in learner.templates] if learner else None,
+            )
+            release_archive(self.crawler)
+        except (OSError, sqlite3.Error) as exc:
+            # The run's row still says "running" (the next run closes it as interrupted):
+            # the outcome goes to the caller through the stats (crawl.run_crawls).
+            self._cannot_write(archive, exc)
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value(UNSAVED_OUTCOME, True)
+            release_archive(self.crawler, lost_writes=True)
+        finally:
+            if self.locked:
+                lock.release(self.crawler.settings.get("DOSTCRAWLER_DB_PATH"))
+                self.locked = False
+
+    def _cannot_write(self, archive: Archive, exc: BaseException) -> None:
+        """The archive refused a write as the run ended: one line, and the run failed."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("dostcrawler/errors/write")
+        why = f"cannot write {getattr(exc, 'filename', None) or archive.path}: {_os_error(exc)}"
+        if not self.crawler.stats.get_value(STOPPED_BECAUSE):
+            logger.error("%s: failed: %s", self.spider.profile.name, why)
+        stop_run(self.crawler, why)
 
 
 def _os_error(exc: BaseException) -> str:

@@ -27,6 +27,9 @@ class ListingRules:
     item: Selectors = ()
     item_date: Selectors = ()
     max_pages: int = 2000
+    # A pager whose last this-many pages linked no new article that answered is a trap, or
+    # past the catalogue's end: the walk stops there (spiders/pager.py).
+    max_fruitless_pages: int = 10
     # JSON API (strategy = "api"): POST api_form to api_url with start/length paging.
     api_url: str = ""
     api_form: Mapping[str, str] = field(default_factory=dict)

@@ -41,6 +41,7 @@ from dostcrawler.spiders.failures import (
     quiet_network_tracebacks,
 )
 from dostcrawler.spiders.learning import HeldPage, TemplateLearner, apply_template
+from dostcrawler.spiders.pager import PagerWatch
 from dostcrawler.storage import retries
 from dostcrawler.storage.db import Archive
 from dostcrawler.storage.retries import FailedPage
@@ -115,6 +116,7 @@ class NewsSpider(scrapy.Spider):
         # itself, so a page that a middleware drops without a word is still counted.
         self.fetching: set[str] = set()
         self.resolved: set[str] = set()
+        self.pager = PagerWatch()
         # The retry list (storage.retries): pages earlier runs could not fetch, and this
         # run's failures and dead links, which the store settles when the run closes.
         self.retry_urls: list[str] = []
@@ -207,8 +209,11 @@ class NewsSpider(scrapy.Spider):
 
     # Listings -------------------------------------------------------------------------------
 
-    def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
-        """Request every article an HTML listing page shows, then the next listing page."""
+    def parse_listing(
+        self, response: Response, page: int, previous: str | None = None
+    ) -> Iterator[scrapy.Request]:
+        """Request every article an HTML listing page shows, then the next listing page
+        (`previous`: the listing page that linked this one)."""
         if not isinstance(response, TextResponse):
             self._count("skipped/non_html_listing")
             return
@@ -225,10 +230,12 @@ class NewsSpider(scrapy.Spider):
             # A detected preset's selectors are a guess about this site; a profile's are not.
             discover="listing.article_links" not in self.profile.own_keys,
         )
-        fresh = yield from self._article_requests(entries, response.url)
+        fresh = yield from self._article_requests(entries, response.url, previous)
         if not self._keep_paging(entries, fresh, response.url):
             return
         next_pages = listings.html_next_pages(response.selector, response.url, rules, page)
+        if next_pages and self._pager_gave_nothing(response.url):
+            return
         if next_pages and page >= rules.max_pages:
             self._count("listing/max_pages_reached")
             logger.warning("%s: stopped at listing.max_pages = %d", response.url, rules.max_pages)
@@ -237,9 +244,27 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(
                     self._local(url),
                     callback=self.parse_listing,
-                    cb_kwargs={"page": page + 1},
+                    cb_kwargs={"page": page + 1, "previous": response.url},
                     errback=self.listing_failed,
+                    # After the articles already asked for: a page's articles are judged
+                    # before the pager goes on (and the queue holds one page of them, not
+                    # the whole back catalogue).
+                    priority=-1,
                 )
+
+    def _pager_gave_nothing(self, url: str) -> bool:
+        """The last listing.max_fruitless_pages pages of this pager gave nothing (pager.py)."""
+        limit = self.profile.listing.max_fruitless_pages
+        if self.pager.barren_run(url, limit) < limit:
+            return False
+        self._count("listing/stopped_fruitless")
+        logger.warning(
+            "%s: the last %d listing pages linked no new article that answered: stopping the "
+            "walk here (listing.max_fruitless_pages)",
+            url,
+            limit,
+        )
+        return True
 
     @property
     def _detecting(self) -> bool:
@@ -310,17 +335,22 @@ class NewsSpider(scrapy.Spider):
             yield self._api_request(next_start)
 
     def _article_requests(
-        self, entries: list[listings.Entry], listing_url: str
+        self, entries: list[listings.Entry], listing_url: str, previous: str | None = None
     ) -> Generator[scrapy.Request, None, int]:
         """Request the entries' articles; returns how many were new (neither known nor old)."""
-        fresh = 0
+        fresh, new_articles, judged_elsewhere = 0, [], False
         for entry in entries:
             if self._older_than_since(entry.hint):
                 self._count("skipped/older_than_since")
+                judged_elsewhere = True
                 continue
             requests = list(self._article_request(entry.url, listing_url, entry.hint))
-            fresh += bool(requests) or self._entry_id(entry.url) not in self.known_ids
+            article_id = self._entry_id(entry.url)
+            fresh += bool(requests) or article_id not in self.known_ids
+            judged_elsewhere |= article_id in self.known_ids or article_id in self.left_for_later
+            new_articles += [request.cb_kwargs["article_id"] for request in requests]
             yield from requests
+        self.pager.linked(listing_url, previous, new_articles, judged_elsewhere)
         return fresh
 
     def _keep_paging(self, entries: list[listings.Entry], fresh: int, url: str) -> bool:
@@ -396,6 +426,7 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[Article | scrapy.Request]:
         """Extract the article, fetch its documents, and follow links to other articles."""
         self.resolved.add(article_id)
+        self.pager.answered(article_id, served=isinstance(response, TextResponse))
         if not isinstance(response, TextResponse):
             self._count("skipped/non_html_article")
             logger.warning(
@@ -565,6 +596,7 @@ class NewsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         article_id, reason = request.cb_kwargs.get("article_id", ""), failure_reason(failure)
         self.resolved.add(article_id)
+        self.pager.answered(article_id, served=False)
         self._count(f"failed/article/{reason}")
         url = request.url
         logger.warning("article %s failed: %s", url, failure_text(failure))

@@ -7,6 +7,7 @@ the one it replaces into `article_versions` (the view `article_history` shows th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -100,6 +101,14 @@ class Archive:
         """Commit what is written and close the connection."""
         self.commit()
         self.db.close()
+
+    def rollback(self, *, close: bool) -> None:
+        """Give up what is uncommitted (a write failed: the file keeps its last commit)."""
+        with contextlib.suppress(sqlite3.Error):
+            self.db.conn.rollback()
+        self._batch_started, self._units_open = None, 0
+        if close:
+            self.db.close()
 
     @contextmanager
     def transaction(self, *, deferred: bool = False) -> Iterator[None]:
@@ -326,6 +335,37 @@ class Archive:
         if aliases != row["alias_urls"]:
             self.db.table("articles").update(article_id, {"alias_urls": json.dumps(aliases)})
         self._see_urls(aliases, article_id, row["site"], "alias", now)
+
+    def keep_pending_aliases(self, aliases: dict[str, set[str]]) -> None:
+        """Addresses met for articles not stored yet (article id -> URLs). A run may end
+        (Ctrl-C, kill -9, a failed page) before it stores an article whose other addresses it
+        met on pages the next run will not fetch again: the run that stores the article takes
+        them (take_pending_aliases), so a resumed crawl records every address an
+        uninterrupted one would."""
+        now = utc_now()
+        self.db.conn.executemany(
+            "insert or ignore into pending_aliases (url, article_id, site, first_seen_at) "
+            "values (?, ?, ?, ?)",
+            [
+                (url, article_id, article_id.split(":", 1)[0], now)
+                for article_id, urls in sorted(aliases.items())
+                for url in sorted(urls)
+            ],
+        )
+
+    def take_pending_aliases(self, article_id: str) -> set[str]:
+        """The addresses kept for an article about to be stored, no longer pending."""
+        sql = "select url from pending_aliases where article_id = ?"
+        urls = {str(url) for (url,) in self.db.execute(sql, [article_id])}
+        if urls:
+            self.db.execute("delete from pending_aliases where article_id = ?", [article_id])
+        return urls
+
+    def drop_pending_aliases(self, article_ids: set[str]) -> None:
+        """Forget the addresses of articles found gone (404, 410): never to be stored."""
+        self.db.conn.executemany(
+            "delete from pending_aliases where article_id = ?", [(i,) for i in sorted(article_ids)]
+        )
 
     def set_listing_url(self, article_id: str, listing_url: str) -> None:
         """Record where an article is listed, if nothing was recorded yet."""

@@ -30,6 +30,7 @@ from dostcrawler.capture.cdxj import cdxj_path, write_cdxj
 from dostcrawler.neardup import mark_duplicates
 from dostcrawler.storage import merge
 from dostcrawler.storage.db import Archive, ArchiveError
+from dostcrawler.storage.export import atomic_file
 from dostcrawler.storage.lock import ArchiveBusy, archive_lock
 from dostcrawler.storage.migrations import migrations
 
@@ -255,24 +256,25 @@ def place_attachments(node: Node, db: Database, export_dir: Path) -> None:
             _copy(_node_attachment(node, sha256, name), target, sha256)
 
 
+class _Mismatch(Exception):
+    """The bytes copied are not the ones the node's archive names."""
+
+
 def _copy(source: Path, target: Path, digest: str) -> None:
-    """Copy through a temporary file, checking the bytes against `digest` on the way."""
+    """Copy through a temporary file (atomic_file: the umask's mode, like every file the
+    crawl writes), checking the bytes against `digest` on the way."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        try:
+        with atomic_file(target, binary=True) as out, open(source, "rb") as src:
             sha = hashlib.sha256()
-            with open(source, "rb") as src, os.fdopen(fd, "wb") as out:
-                while chunk := src.read(CHUNK):
-                    sha.update(chunk)
-                    out.write(chunk)
+            while chunk := src.read(CHUNK):
+                sha.update(chunk)
+                out.write(chunk)
             if sha.hexdigest() != digest:
-                raise IngestError(
-                    f"{source} does not match its sha256 {digest}: copy it again from the node"
-                )
-            os.replace(tmp, target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+                raise _Mismatch
+    except _Mismatch:
+        raise IngestError(
+            f"{source} does not match its sha256 {digest}: copy it again from the node"
+        ) from None
     except OSError as exc:
         where = exc.filename or target
         raise IngestError(f"cannot copy {source} to {target}: {where}: {exc.strerror}") from None

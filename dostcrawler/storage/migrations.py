@@ -295,3 +295,14 @@ def m011_past_versions_only(db: Database) -> None:
         "delete from article_versions where exists (select 1 from articles where "
         "articles.id = article_versions.article_id and articles.version = article_versions.version)"
     )
+
+
+@migrations()
+def m012_pending_aliases(db: Database) -> None:
+    """Addresses a run met for articles it had not stored yet (Archive.keep_pending_aliases)."""
+    db.table("pending_aliases").create(
+        {"url": str, "article_id": str, "site": str, "first_seen_at": str},
+        pk="url",
+        if_not_exists=True,
+    )
+    db.table("pending_aliases").create_index(["article_id"], if_not_exists=True)
