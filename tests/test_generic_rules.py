@@ -199,3 +199,55 @@ def test_a_learned_date_selector_meeting_a_dated_list_is_not_the_date() -> None:
         page, "http://dost.camau.gov.vn/a", profile=profile, hint=ListingHint(title=HEADLINE)
     )
     assert got.published_at == "2020-03-26"
+
+
+def test_a_stamp_of_the_same_day_gives_the_time_read_either_way_round() -> None:
+    """The date line under the headline has no time; the stamp under the body, written in a
+    US server's order, has one for the same day (and the sidebar entry is another's)."""
+    page = OLD_TEMPLATE.format(headline=HEADLINE).replace(
+        "</table>",
+        '<tr><td class="ngay">Lượt xem: 276 | Cập nhật: 3/26/2020 4:05:12 PM</td></tr></table>',
+    )
+    got = extract_article(page, "http://dost.camau.gov.vn/a", hint=ListingHint(title=HEADLINE))
+    assert got.published_at == "2020-03-26T16:05:12+07:00"
+    other_day = page.replace("3/26/2020 4:05:12 PM", "3/27/2020 4:05:12 PM")
+    got = extract_article(other_day, "http://dost.camau.gov.vn/a", hint=ListingHint(title=HEADLINE))
+    assert got.published_at == "2020-03-26"
+
+
+def test_an_article_split_into_blocks_of_one_look_is_read_whole() -> None:
+    """A migrated article: `<div align="justify">` blocks with a photo block between them and
+    no class anywhere. Every block is the article's."""
+    first = (
+        "Năm 2020, Sở Khoa học và Công nghệ giao Trung tâm Thông tin triển khai dự án trồng cam"
+        " sành theo tiêu chuẩn VietGAP tại huyện Bắc Quang với 46 hộ dân tham gia."
+    )
+    second = (
+        "Kết quả, năng suất cam trong mô hình đạt bình quân 16,5 tấn/ha, cao hơn 18% so với"
+        " ngoài mô hình; tỷ lệ quả loại 1 đạt trên 60%, toàn bộ diện tích có mã số vùng trồng."
+    )
+    page = f"""<html><head><title>{HEADLINE}</title></head><body><div id="main">
+    <h1>{HEADLINE}</h1><div class="article-content">
+    <div align="justify"><font face="Arial" size="2">{first}<br><br>{first}</font></div>
+    <div align="center"><img src="/a.jpg"><br><i>Người dân thu hoạch cam sành</i></div>
+    <div align="justify"><font face="Arial" size="2">{second}<br><br>{second}</font></div>
+    </div></div></body></html>"""
+    got = extract_article(page, "https://sokhcn.tuyenquang.gov.vn/tin-tuc/a-96158.html")
+    assert got.body is not None and got.body.startswith("Năm 2020") and second in got.body
+
+
+def test_the_caption_under_a_pasted_photo_line_is_no_body_text() -> None:
+    """Word leaves "Description: C:\\...JPG" beside a pasted photo: that line goes, and the
+    italic line under it is still the photo's caption."""
+    text = (
+        "Ngày 18/12/2019, Hội đồng khoa học và công nghệ tỉnh đã tổ chức nghiệm thu dự án nâng"
+        " cao chất lượng, phát triển thương hiệu sản phẩm mật ong bạc hà Mèo Vạc."
+    )
+    page = f"""<html><head><title>{HEADLINE}</title></head><body><div class="content">
+    <h1>{HEADLINE}</h1><p class="MsoNormal">{text}</p>
+    <p class="MsoNormal" align="center"><span>Description: C:\\Users\\Admin\\IMG_4521.JPG</span>
+    <img src="/a.jpg"></p>
+    <p class="MsoNormal" align="center"><i>Các thành viên Hội đồng kiểm tra sản phẩm</i></p>
+    <p class="MsoNormal">{text}</p></div></body></html>"""
+    got = extract_article(page, "https://sokhcn.tuyenquang.gov.vn/tin-tuc/a-87342.html")
+    assert got.body == f"{text}\n\n{text}"

@@ -199,3 +199,15 @@ def test_innermost_heading_is_the_title_node() -> None:
     assert template.fields["body"].selector.endswith("div.c")
     root = lxml_html.fromstring(pages[0].html)
     assert root.cssselect(template.fields["body"].selector)
+
+
+def test_a_learned_selector_names_its_element_alone() -> None:
+    """Tuyên Quang marks the date under the headline and every "Tin xem nhiều" entry with
+    `span.date`: the learned selector names the headline's alone, so the pages that date
+    themselves with a <time> instead never take a sidebar entry's day."""
+    site = BLIND["tuyenquang"]
+    template = _learned(site)
+    date = template.fields["date"].selector
+    assert date != "span.date" and date.endswith("span.date")
+    dates = [r["published_at"] for r in _extract_all(site, template)]
+    assert [str(d)[:10] for d in dates] == [a["published_at"][:10] for a in site.articles]

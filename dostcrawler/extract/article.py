@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urljoin
 
 from lxml import html as lxml_html
@@ -423,6 +423,8 @@ def _extract_date(
     for parsed, source in candidates:
         rejected = reject_days if source in ("listing", "url") else page_reject
         if parsed is not None and parsed.value[:10] not in rejected:
+            if not parsed.has_time and (timed := generic.time_of_day(root, parsed.value[:10])):
+                parsed = replace(parsed, value=timed.value, has_time=True)
             out.published_at, out.published_at_raw = parsed.value, parsed.raw
             out.date_source = out.fields["published_at"] = source
             out.date_line = lines.get(source)

@@ -159,6 +159,9 @@ def clean_blocks(blocks: list[Block], *, keep_captions: bool) -> list[Block]:
         if (END_OF_ARTICLE.match(text) and len(text) < 120) or END_OF_ARTICLE_HEADING.match(text):
             break
         if WIDGET_LINE.match(text) or WORD_PASTE_JUNK.match(text):
+            # A dropped line may hold the photo ("Description: C:\...JPG" beside the <img>):
+            # the next line is still the one under it.
+            after_image = after_image or block.has_image
             continue
         if not keep_captions and _is_caption(block, after_image):
             after_image = False

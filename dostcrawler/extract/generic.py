@@ -70,9 +70,16 @@ PROSE_CHARS = 160
 # prose the other blocks must hold together.
 SPLIT_BODY_LEVELS = 3
 SPLIT_BODY_CHARS = 200
+# Attributes that say how a block looks, shared by the blocks of one article.
+PRESENTATION_ATTRIBUTES = frozenset({"align", "style", "dir", "lang"})
 # Classes that count or mark a position or state ("views-row-3", "odd", "active").
 POSITION_CLASS = re.compile(
     r"\d|(?:^|[-_])(?:first|last|odd|even|active|current|selected|hover|open)$", re.IGNORECASE
+)
+# A day and a time of day: "3/26/2020 4:05:12 PM", "05/11/2021 14:20".
+DATE_TIME_STAMP = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}[ ,]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:AM|PM|SA|CH)\b)?",
+    re.IGNORECASE,
 )
 # Greeting banners print the crawl date: "Chào mừng bạn đến...", "Hôm nay: ...".
 TODAY_BANNER = re.compile(r"chào mừng|hôm nay|today", re.IGNORECASE)
@@ -373,6 +380,27 @@ def _visible_lines(
                 yield el, tail
 
 
+def time_of_day(root: lxml_html.HtmlElement, day: str) -> ParsedDate | None:
+    """The time of `day` that a stamp elsewhere on the page prints with it: "Thứ năm, ngày
+    26/3/2020" under the headline, "Cập nhật: 3/26/2020 4:05:12 PM" under the body (a server
+    writing its locale's order). A stamp read either way round must name the same day, which
+    is the witness that it dates this article; stamps in lists, links and sidebars are
+    other articles'."""
+    noise = noise_flags(root)
+    for node in root.xpath("//text()[contains(., ':')]"):
+        owner = node.getparent()
+        if owner is None or noise.get(owner) or owner.tag in ("a", "script", "style", "option"):
+            continue
+        if any(a.tag == "a" for a in owner.iterancestors()) or dates_an_entry(owner):
+            continue
+        for stamp in DATE_TIME_STAMP.findall(str(node)):
+            for month_first in (False, True):
+                parsed = parse_date(stamp, month_first=month_first)
+                if parsed and parsed.has_time and parsed.value[:10] == day:
+                    return parsed
+    return None
+
+
 def metadata_date(sel: Selector, *, month_first: bool) -> tuple[ParsedDate, str] | None:
     """article:published_time, schema.org datePublished (microdata or JSON-LD), DC dates."""
     candidates = sel.css(
@@ -487,10 +515,21 @@ def _prose_chars_deep(el: lxml_html.HtmlElement) -> int:
 
 
 def _same_kind(a: lxml_html.HtmlElement, b: lxml_html.HtmlElement) -> bool:
-    """Same tag and a class in common (classes that count or mark a state aside)."""
+    """Same tag and a class in common (classes that count or mark a state aside); without
+    classes, the same presentational attributes (an old editor's `<div align="justify">`
+    per paragraph block). Two bare `<div>`s say nothing of their kind."""
     if a.tag != b.tag:
         return False
-    return bool(_stable_classes(a) & _stable_classes(b))
+    if _stable_classes(a) & _stable_classes(b):
+        return True
+    if a.get("class") or b.get("class"):
+        return False
+    look = _presentation(a)
+    return bool(look) and look == _presentation(b)
+
+
+def _presentation(el: lxml_html.HtmlElement) -> frozenset[tuple[str, str]]:
+    return frozenset((k, v) for k, v in el.attrib.items() if k in PRESENTATION_ATTRIBUTES)
 
 
 def _stable_classes(el: lxml_html.HtmlElement) -> set[str]:

@@ -221,13 +221,25 @@ def _share(pages: int, share: float) -> int:
 
 
 def _shortest_selector(parsed: list[_Parsed], elements: list[lxml_html.HtmlElement]) -> str:
-    """The shortest tail of the elements' common path that finds each of them first."""
+    """The shortest tail of the elements' common path that finds each of them alone, else
+    first. A tail that also finds other elements names markup the template uses in several
+    places (`span.date` under the headline and in the "Tin xem nhiều" list): on a page where
+    the article's own is missing, it would find another's."""
     steps = parsed[0].path(elements[0]).split(" > ")
-    for size in range(1, len(steps) + 1):
-        selector = " > ".join(steps[-size:])
-        if all(_first(p.root, selector) is el for p, el in zip(parsed, elements, strict=True)):
+    pairs = list(zip(parsed, elements, strict=True))
+    tails = [" > ".join(steps[-size:]) for size in range(1, len(steps) + 1)]
+    for selector in tails:
+        if all(_only(p.root, selector) is el for p, el in pairs):
+            return selector
+    for selector in tails:
+        if all(_first(p.root, selector) is el for p, el in pairs):
             return selector
     return " > ".join(steps)
+
+
+def _only(root: lxml_html.HtmlElement, selector: str) -> lxml_html.HtmlElement | None:
+    found = root.cssselect(selector, translator="html")
+    return found[0] if len(found) == 1 else None
 
 
 def _first(root: lxml_html.HtmlElement, selector: str) -> lxml_html.HtmlElement | None:
