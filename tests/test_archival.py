@@ -132,11 +132,30 @@ def test_interrupted_crawl_rerun_equals_uninterrupted(
     assert all(w.with_name(w.name.replace(".warc.gz", ".cdxj")).stat().st_size > 0 for w in warcs)
     assert _records(interrupted) == _records(reference)
     assert _urls(interrupted) == _urls(reference)
+    assert _attachments(interrupted) == _attachments(reference)
+    # Captures' coverage: every stored article has its page captured in one run or the other.
+    assert _captured(interrupted) == _captured(reference)
 
 
 def _urls(db: Path) -> list[tuple[str, str, str]]:
     with sqlite3.connect(db) as conn:
         return conn.execute("select url, article_id, kind from urls order by url").fetchall()
+
+
+def _attachments(db: Path) -> list[tuple[str, str, str, int]]:
+    with sqlite3.connect(db) as conn:
+        sql = "select url, article_id, sha256, size from attachments order by url"
+        return conn.execute(sql).fetchall()
+
+
+def _captured(db: Path) -> list[str]:
+    """The articles whose row points at a WARC record that the captures table holds."""
+    with sqlite3.connect(db) as conn:
+        sql = (
+            "select a.id from articles a join captures c "
+            "on c.record_id = json_extract(a.warc, '$.record_id') order by a.id"
+        )
+        return [row[0] for row in conn.execute(sql)]
 
 
 def _count(db: Path) -> int:

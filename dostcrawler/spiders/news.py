@@ -120,6 +120,7 @@ class NewsSpider(scrapy.Spider):
         # The retry list (storage.retries): pages earlier runs could not fetch, and this
         # run's failures and dead links, which the store settles when the run closes.
         self.retry_urls: list[str] = []
+        self.missing_attachments: list[tuple[str, dict[str, str]]] = []
         self.failed_articles: dict[str, FailedPage] = {}
         self.gone_ids: set[str] = set()
         self.url_aliases: dict[str, set[str]] = defaultdict(set)
@@ -180,6 +181,7 @@ class NewsSpider(scrapy.Spider):
         archive = Archive(db_path)
         try:
             self.known_attachments = set(archive.attachment_urls(self.profile.name))
+            self.missing_attachments = archive.attachments_not_downloaded(self.profile.name)
             self.retry_urls = retries.pending(archive.db, self.profile.name)
             if self.run_mode == "incremental":
                 self.known_ids = frozenset(archive.article_ids(self.profile.name))
@@ -205,6 +207,10 @@ class NewsSpider(scrapy.Spider):
         for url in self.retry_urls:  # whether or not a listing still links them
             for request in self._article_request(self._local(url), None, ListingHint()):
                 self._count("articles/retried")
+                yield request
+        for article_id, attachment in self.missing_attachments:
+            for request in self._attachment_request(article_id, attachment):
+                self._count("attachments/retried")
                 yield request
 
     # Listings -------------------------------------------------------------------------------
@@ -501,21 +507,27 @@ class NewsSpider(scrapy.Spider):
 
     def _attachment_requests(self, article: Article) -> Iterator[scrapy.Request]:
         """Download the article's documents (many notices are only a signed PDF)."""
+        assert article.id is not None
+        for attachment in article.attachments:
+            yield from self._attachment_request(article.id, attachment)
+
+    def _attachment_request(
+        self, article_id: str, attachment: dict[str, str]
+    ) -> Iterator[scrapy.Request]:
+        url = self._local(attachment["url"])
         if not self.settings.getbool("DOSTCRAWLER_ATTACHMENTS", True):
             return
-        for attachment in article.attachments:
-            url = self._local(attachment["url"])
-            if attachment["url"] in self.known_attachments or not same_site(
-                url, tuple(self.allowed_domains)
-            ):
-                continue
-            self.known_attachments.add(attachment["url"])
-            yield scrapy.Request(
-                url,
-                callback=self.parse_attachment,
-                cb_kwargs={"article_id": article.id, "attachment": attachment},
-                priority=-1,
-            )
+        if attachment["url"] in self.known_attachments or not same_site(
+            url, tuple(self.allowed_domains)
+        ):
+            return
+        self.known_attachments.add(attachment["url"])
+        yield scrapy.Request(
+            url,
+            callback=self.parse_attachment,
+            cb_kwargs={"article_id": article_id, "attachment": attachment},
+            priority=-1,
+        )
 
     def parse_attachment(
         self, response: Response, article_id: str, attachment: dict[str, str]

@@ -427,6 +427,16 @@ class Archive:
         sql = "select url from attachments where site = ?"
         return [row[0] for row in self.db.execute(sql, [site])]
 
+    def attachments_not_downloaded(self, site: str) -> list[tuple[str, dict[str, str]]]:
+        """(article id, attachment) of the site's stored articles whose file never came (a
+        run killed or failed before it fetched them, the article itself being stored)."""
+        sql = (
+            "select a.id, j.value from articles a, json_each(a.attachments) j "
+            "where a.site = ? and json_extract(j.value, '$.url') not in "
+            "(select url from attachments where site = ?) order by a.id, j.key"
+        )
+        return [(str(i), json.loads(value)) for i, value in self.db.execute(sql, [site, site])]
+
     def store_attachment(self, item: AttachmentFile, root: Path) -> None:
         """Save the file content-addressed under `root` and record it."""
         digest, path = store_file(root, item.body, item.media_type)
