@@ -332,6 +332,4 @@ def ingest_node(archive: Archive, node: Node, db: Database, export_dir: Path) ->
                 [article_id],
             )[0]
             mark_duplicates(central, *row.values())
-        if counts.changed_ids:
-            archive.reindex_search()
     return NodeSummary(node.label, counts)

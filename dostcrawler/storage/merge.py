@@ -13,7 +13,9 @@ the same nodes in any order, or one of them twice, leaves the same articles:
   last_seen_at the latest, alias_urls the union (a losing copy's URL becomes an alias);
 * a URL claimed by two articles stays with the one it is canonical for, else the lower id;
 * an attachment URL keeps its latest fetch; a `sites` row comes from whichever archive crawled
-  the site last.
+  the site last;
+* the search index follows each changed article (its old entry removed with the values it was
+  made from), so an ingest costs what it changes, not a rebuild of the whole index.
 
 Crawl ids are the central archive's own: a node's crawl is copied once (recognised by node,
 node crawl id, site and start time) and every reference to it is mapped.
@@ -29,6 +31,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from dostcrawler.storage import search
 from dostcrawler.storage.views import CURRENT_VERSION
 
 # Columns whose merged value is not simply the winning copy's.
@@ -193,8 +196,16 @@ def merge_articles(
         counts.new += current is None
         counts.updated += current is not None
         counts.changed_ids.append(row["id"])
+        if current is not None:
+            # The index is contentless: the entry goes with the values it was made from.
+            search.unindex_article(central, _rowid(central, row["id"]), current)
         central.table("articles").upsert(merged, pk="id")
+        search.index_article(central, _rowid(central, row["id"]), merged)
         _claim_urls(central, merged)
+
+
+def _rowid(db: Database, article_id: str) -> int:
+    return int(db.execute("select rowid from articles where id = ?", [article_id]).fetchone()[0])
 
 
 def _mapped_article(
