@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from dostcrawler.extract.dates import VN_TZ, ParsedDate, find_dates, parse_date
+from dostcrawler.extract.article import extract_article
+from dostcrawler.extract.dates import VN_TZ, ParsedDate, find_dates, order_shown, parse_date
+from dostcrawler.profiles import generic_profile, with_preset
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=VN_TZ)
 MDY = {"month_first": True}
@@ -172,3 +174,33 @@ def test_now_defaults_to_the_current_time() -> None:
 def test_naive_now_is_vietnam_time() -> None:
     assert parse_date("27/11/2026", now=datetime(2026, 11, 27, 0, 30)) is not None
     assert parse_date("27/11/2026", now=datetime(2026, 11, 26, 23, 30)) is None
+
+
+@pytest.mark.parametrize(
+    ("html", "month_first"),
+    [
+        ("<p>Ngày 25/8/2022, Hội đồng họp.</p><span>12/05/2022</span>", False),
+        ("<span>8/31/2022 10:15 AM</span><span>12/05/2022</span>", True),
+        ("<span>12/05/2022</span><span>03/04/2021</span>", None),  # says nothing
+        # A US server's stamp beside an editor's Vietnamese date line: both, so no verdict.
+        ("<td>Thứ năm, ngày 26/3/2020</td><td>Cập nhật: 3/26/2020 4:05:12 PM</td>", None),
+        ("<p>Số 1234/2022 và 15/2022/NĐ-CP</p>", None),  # document numbers are no dates
+    ],
+)
+def test_the_order_a_page_shows_comes_from_its_unambiguous_dates(
+    html: str, month_first: bool | None
+) -> None:
+    assert order_shown(html) is month_first
+
+
+def test_a_page_of_a_month_first_preset_written_day_first_is_read_day_first() -> None:
+    """A DotNetNuke portal (whose preset reads US month-first dates) run by a Vietnamese editor:
+    one page, no crawl, and its own dates say the day comes first."""
+    page = """<html><head><title>Tin tức</title></head><body><div id="dnn_ContentPane">
+    <h2 class="title">Hội nghị tổng kết công tác khoa học và công nghệ năm 2022</h2>
+    <span class="date">09/08/2022</span><div class="content"><p>Ngày 25/7/2022, Sở Khoa học và
+    Công nghệ tổ chức hội nghị tổng kết công tác năm với sự tham dự của các đơn vị trực thuộc
+    và đại diện doanh nghiệp khoa học và công nghệ trên địa bàn.</p></div></div></body></html>"""
+    url = "https://sokhcn.bacgiang.gov.vn/TinTuc/tabid/86/ArticleID/2451/CatID/7/Default.aspx"
+    got = extract_article(page, url, profile=with_preset(generic_profile(url), "dotnetnuke"))
+    assert got.published_at == "2022-08-09"

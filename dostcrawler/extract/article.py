@@ -18,7 +18,7 @@ from dostcrawler.extract import author as bylines
 from dostcrawler.extract import body as bodies
 from dostcrawler.extract import form as forms
 from dostcrawler.extract import generic
-from dostcrawler.extract.dates import ParsedDate, parse_date
+from dostcrawler.extract.dates import ParsedDate, order_shown, parse_date
 from dostcrawler.extract.select import first_text, select
 from dostcrawler.extract.text import Block, clean_text, word_count
 from dostcrawler.extract.urls import attachment_media_type
@@ -121,6 +121,11 @@ def extract_article(
     root = sel.root
     layers = _Layers(profile)
     month_first = profile.month_first if profile else False
+    if profile is None or "article.date_order" not in profile.own_keys:
+        # A preset's (or the default) order is a guess about the site; its own unambiguous
+        # dates say which number is the day (a DotNetNuke site written day first).
+        shown = order_shown(html)
+        month_first = month_first if shown is None else shown
     out = Extraction()
     form = forms.read_form(root)
 

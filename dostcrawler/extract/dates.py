@@ -260,3 +260,21 @@ def _parse_with_dateparser(text: str, month_first: bool, today: date) -> ParsedD
     if found is None or str(found.year) not in cleaned:
         return None
     return _accept(found if _CLOCK_RE.search(cleaned) else found.date(), raw, today)
+
+
+# Numeric dates anywhere in a page: "25/8/2022", "08-31-2022".
+_NUMERIC_ANYWHERE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)\d\d(?![\d/.-])")
+
+
+def order_shown(html: str) -> bool | None:
+    """Whether the page's own numeric dates put the month first: True when some date can only
+    be month-first (8/31/2022) and none only day-first (31/8/2022), False the other way
+    round, None when they never say, or say both (a US server's stamp beside an editor's
+    Vietnamese date line)."""
+    day_first = month_first = False
+    for first, second in _NUMERIC_ANYWHERE.findall(html):
+        day_first |= int(first) > 12 >= int(second)
+        month_first |= int(second) > 12 >= int(first)
+    if day_first == month_first:
+        return None
+    return month_first
