@@ -179,7 +179,10 @@ def _is_caption(block: Block, after_image: bool) -> bool:
 
 def cleaned_html(element: lxml_html.HtmlElement) -> str:
     """The body container as HTML with no scripts, styles, forms or event attributes."""
-    cleaned = _cleaner.clean_html(copy.deepcopy(element))
+    # The Cleaner called on a tree cleans it in place (its clean_html makes a copy of its own
+    # first: with ours, every body was copied twice).
+    cleaned = copy.deepcopy(element)
+    _cleaner(cleaned)
     return clean_text(lxml_html.tostring(cleaned, encoding="unicode"))
 
 
