@@ -12,6 +12,7 @@ indexed (`unindex_article`) before indexing the new ones.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -46,6 +47,9 @@ class _FoldTable(dict[int, str]):
 _FOLD = _FoldTable({ord("đ"): "d", ord("Đ"): "d"})
 
 
+# A stored article's body is folded for its search entry and again for its near-duplicate
+# signature (neardup.words): the second time is a lookup.
+@functools.lru_cache(maxsize=16)
 def fold_diacritics(text: str) -> str:
     """Vietnamese without marks, đ as d, lower case: "Chuyển đổi số" -> "chuyen doi so"."""
     return unicodedata.normalize("NFC", text).translate(_FOLD)
@@ -70,8 +74,11 @@ def _values(record: dict[str, Any]) -> tuple[str, ...]:
     """The indexed texts of one article, in FTS_COLUMNS order (lists may be JSON text)."""
     title, lead, body = (record.get(name) or "" for name in ("title", "lead", "body"))
     authors = _authors(record.get("authors"))
-    rest = " ".join(filter(None, [lead, body, authors]))
-    return title, lead, body, authors, fold_diacritics(title), fold_diacritics(rest)
+    # Folded part by part, which is the same as folding them joined (a space composes with
+    # nothing under NFC, and the rest is character by character), so that the body's own
+    # folding is the one kept for the near-duplicate index.
+    rest = " ".join(fold_diacritics(part) for part in (lead, body, authors) if part)
+    return title, lead, body, authors, fold_diacritics(title), rest
 
 
 def index_article(db: Database, rowid: int, record: dict[str, Any]) -> None:
