@@ -45,6 +45,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from operator import methodcaller
 from typing import Any
 
@@ -198,6 +199,11 @@ class Fingerprint:
             self.article_id,
         )
 
+    @cached_property
+    def buckets(self) -> list[int]:
+        """The signature's LSH buckets: computed once, for its rows and for its candidates."""
+        return band_buckets(self.signature)
+
 
 class NearDuplicateIndex:
     """MinHash signatures and LSH buckets of article bodies, stored in the archive."""
@@ -222,6 +228,7 @@ class NearDuplicateIndex:
             self._remove(article_id)
             if sig is None:
                 return None
+            fingerprint = Fingerprint(article_id, site, published_at, first_seen_at, sig)
             table = self.db.table("fingerprints")
             table.insert(
                 {
@@ -236,9 +243,9 @@ class NearDuplicateIndex:
             rowid = table.last_rowid
             self.db.conn.executemany(
                 "insert or ignore into lsh (bucket, fingerprint) values (?, ?)",
-                [(bucket, rowid) for bucket in band_buckets(sig)],
+                [(bucket, rowid) for bucket in fingerprint.buckets],
             )
-        return Fingerprint(article_id, site, published_at, first_seen_at, sig)
+        return fingerprint
 
     def _remove(self, article_id: str) -> None:
         """Drop an article's fingerprint and its buckets (found from the stored signature)."""
@@ -325,7 +332,7 @@ class NearDuplicateIndex:
     def _candidates(self, this: Fingerprint) -> Iterator[Fingerprint]:
         """Articles on other sites sharing at least one LSH bucket with `this` (a copy on the
         same site is never a near-duplicate: same-site dedup judges it, on exact content)."""
-        buckets = band_buckets(this.signature)
+        buckets = this.buckets
         sql = (
             "select f.article_id, f.site, f.published_at, f.first_seen_at, f.signature "
             "from fingerprints f where f.rowid in (select fingerprint from lsh where bucket in "

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from unittest.mock import MagicMock
 
 import pytest
 from scrapy.exceptions import DropItem
 
+from dostcrawler.extract.text import clean_text
 from dostcrawler.items import Article
 from dostcrawler.pipelines.normalize import NormalizePipeline
 from dostcrawler.pipelines.validate import ValidatePipeline, drop_reason
@@ -26,6 +28,15 @@ def test_normalize_makes_text_nfc_and_single_spaced() -> None:
     assert out.authors == ["Hội nghị tổng kết"]
     assert out.word_count == 6
     assert out.content_hash and out.content_hash.startswith("sha256:")
+
+
+def test_clean_text_spaces_are_the_regex_whitespace_class_and_zero_width_characters() -> None:
+    # clean_text splits with str.split(); this is the definition it must keep.
+    spaces = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
+    for code in range(0x10000):  # every whitespace character is in the BMP
+        text = f" a{chr(code)}{chr(code)}b\u200b"
+        expected = spaces.sub(" ", unicodedata.normalize("NFC", text)).strip()
+        assert clean_text(text) == expected, hex(code)
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from dostcrawler.extract import form as forms
 from dostcrawler.extract import generic
 from dostcrawler.extract.dates import ParsedDate, order_shown, parse_date
 from dostcrawler.extract.select import first_text, select
-from dostcrawler.extract.text import Block, clean_text, word_count
+from dostcrawler.extract.text import Block, clean_text
 from dostcrawler.extract.urls import attachment_media_type
 from dostcrawler.profiles.model import ArticleRules, SiteProfile
 
@@ -56,7 +56,6 @@ class Extraction:
     category: str | None = None
     attachments: list[dict[str, str]] = field(default_factory=list)
     images: list[dict[str, str | None]] = field(default_factory=list)
-    word_count: int = 0
     fields: dict[str, str] = field(default_factory=dict)
     # The whole line the date was read from (it may also name the writer).
     date_line: str | None = None
@@ -143,7 +142,6 @@ def extract_article(
     _drop_repeated_fields(out)
     if not out.authors and not layers.profile_reads("authors"):
         _credits_near_title(root, title_el, body_el, out)
-    out.word_count = word_count(out.body or "")
     return out
 
 

@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
 
 from dostcrawler.extract import generic
-from dostcrawler.extract.select import is_xpath
+from dostcrawler.extract.select import css_matcher, is_xpath
 from dostcrawler.extract.text import Block, clean_text, element_blocks
 from dostcrawler.extract.urls import attachment_media_type
 
@@ -79,11 +79,7 @@ def strip_noise(
         ".//script | .//style | .//noscript | .//select | .//button | .//iframe | .//form"
     )
     for selector in remove:
-        junk += (
-            element.xpath(selector)
-            if is_xpath(selector)
-            else element.cssselect(selector, translator="html")
-        )
+        junk += element.xpath(selector) if is_xpath(selector) else css_matcher(selector)(element)
     junk += _link_boxes(element)
     if guessed:
         junk += _widget_boxes(element)
@@ -182,7 +178,10 @@ def _is_caption(block: Block, after_image: bool) -> bool:
 
 def cleaned_html(element: lxml_html.HtmlElement) -> str:
     """The body container as HTML with no scripts, styles, forms or event attributes."""
-    cleaned = _cleaner.clean_html(copy.deepcopy(element))
+    # The Cleaner called on a tree cleans it in place (its clean_html makes a copy of its own
+    # first: with ours, every body was copied twice).
+    cleaned = copy.deepcopy(element)
+    _cleaner(cleaned)
     return clean_text(lxml_html.tostring(cleaned, encoding="unicode"))
 
 

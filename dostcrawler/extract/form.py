@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from dostcrawler.extract.text import clean_text
@@ -44,6 +45,13 @@ LABELS: dict[str, str] = {
 LABEL_PUNCTUATION = re.compile(r"[\s:*：]+$")
 MIN_LABELS = 2
 MAX_LABEL_CHARS = 30
+# The rows that can pair a label with its value, in document order: a <dt>, a table row of two
+# cells, a div or li of two child elements. One query, where listing the children of every div
+# of the page in Python cost more than the rest of the form reader.
+CANDIDATE_ROWS = etree.XPath(
+    "descendant-or-self::*[self::dt or self::tr[count(td|th) = 2] or self::div[count(*) = 2]"
+    " or self::li[count(*) = 2]]"
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,7 @@ def _labelled_pairs(
     """(label, value) element pairs: a table row of two cells, a <dt> and its <dd>, or a row
     of two elements whose first is short."""
     pairs = []
-    for row in root.iter("tr", "dt", "div", "li"):
+    for row in CANDIDATE_ROWS(root):
         if row.tag == "dt":
             value = row.getnext()
             if value is not None and value.tag == "dd":

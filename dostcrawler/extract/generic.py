@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from lxml import html as lxml_html
 from parsel import Selector
@@ -333,23 +333,24 @@ def _text_around(
     root: lxml_html.HtmlElement, title: lxml_html.HtmlElement
 ) -> tuple[list[Line], list[Line]]:
     """Text lines within a window after and before the headline, nearest first."""
-
-    def in_title(el: lxml_html.HtmlElement) -> bool:
-        return el is title or title in el.iterancestors()
-
-    # Linked text is another article's title or date, never this one's date line.
-    lines = [
-        (el, text) for el, text in _visible_lines(root, title) if el.tag != "a" or in_title(el)
-    ]
-    index = next((i for i, (el, _) in enumerate(lines) if in_title(el)), None)
-    if index is None:
+    headline = set(title.iter())
+    lines = _visible_lines(root, headline)
+    before = []
+    for el, text in lines:
+        if el in headline:
+            break
+        # Linked text is another article's title or date, never this one's date line.
+        if el.tag != "a":
+            before.append((el, text))
+    else:
         return [], []
-    return _window(lines[index + 1 :], DATE_WINDOW_CHARS), _window(
-        lines[:index][::-1], DATE_WINDOW_CHARS // 2
-    )
+    # The walk stops where the window after the headline is full: the body, sidebars and
+    # footer below it are never read.
+    after = ((el, text) for el, text in lines if el.tag != "a" or el in headline)
+    return _window(after, DATE_WINDOW_CHARS), _window(before[::-1], DATE_WINDOW_CHARS // 2)
 
 
-def _window(lines: list[Line], budget: int) -> list[Line]:
+def _window(lines: Iterable[Line], budget: int) -> list[Line]:
     """The first lines, up to about `budget` characters."""
     taken = []
     for line in lines:
@@ -361,11 +362,11 @@ def _window(lines: list[Line], budget: int) -> list[Line]:
 
 
 def _visible_lines(
-    root: lxml_html.HtmlElement, title: lxml_html.HtmlElement
+    root: lxml_html.HtmlElement, headline: set[lxml_html.HtmlElement]
 ) -> Iterator[tuple[lxml_html.HtmlElement, str]]:
     """(element, text) for every text node outside scripts, links and noise containers, the
     headline's own text included wherever it stands (a portlet's header)."""
-    noise, headline = noise_flags(root), set(title.iter())
+    noise = noise_flags(root)
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "option", "select"):
             continue

@@ -3,8 +3,10 @@ or an XPath function call such as `normalize-space(substring-before(//title, ' -
 
 from __future__ import annotations
 
+import functools
 import re
 
+from lxml.cssselect import CSSSelector
 from parsel import Selector, SelectorList
 
 XPATH_FUNCTION = re.compile(r"^[a-z][a-z-]*\(")
@@ -13,6 +15,13 @@ XPATH_FUNCTION = re.compile(r"^[a-z][a-z-]*\(")
 def is_xpath(selector: str) -> bool:
     """True for an XPath selector, False for CSS."""
     return selector.startswith(("/", "(")) or bool(XPATH_FUNCTION.match(selector))
+
+
+@functools.lru_cache(maxsize=1024)
+def css_matcher(selector: str) -> CSSSelector:
+    """A CSS selector compiled once for lxml elements: translating it to XPath cost more than
+    running it, and the learned and profile selectors run on every page."""
+    return CSSSelector(selector, translator="html")
 
 
 def select(node: Selector, selectors: tuple[str, ...]) -> SelectorList[Selector]:

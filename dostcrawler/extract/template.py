@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 
 from dostcrawler.extract import generic
 from dostcrawler.extract.dates import parse_date
-from dostcrawler.extract.select import is_xpath
+from dostcrawler.extract.select import css_matcher, is_xpath
 from dostcrawler.extract.text import clean_text
 
 MIN_PAGES = 3
@@ -243,7 +243,7 @@ def _only(root: lxml_html.HtmlElement, selector: str) -> lxml_html.HtmlElement |
 
 
 def _first(root: lxml_html.HtmlElement, selector: str) -> lxml_html.HtmlElement | None:
-    found = root.cssselect(selector, translator="html")
+    found = css_matcher(selector)(root)
     return found[0] if found else None
 
 

@@ -6,13 +6,16 @@ that leaves this module is NFC with single spaces.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from lxml import html as lxml_html
 
-WHITESPACE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
+# Zero-width characters count as whitespace; every other whitespace character is one that
+# str.split() splits on (the same set as the regular expression class \s).
+ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\ufeff")
 BLOCK_TAGS = frozenset(
     {
         *("address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt"),
@@ -37,7 +40,18 @@ def clean_text(text: str | None) -> str:
     """NFC, every run of whitespace (nbsp and zero-width included) as one space, trimmed."""
     if not text:
         return ""
-    return WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # split() and join() do the same as a regular expression substitution of the whitespace
+    # runs, at about a third of its cost: this runs hundreds of times a page.
+    return " ".join(_words(unicodedata.normalize("NFC", text)))
+
+
+def _words(text: str) -> list[str]:
+    """The text split at runs of whitespace, zero-width characters included."""
+    if not text.isascii():
+        for char in ZERO_WIDTH:
+            if char in text:
+                text = text.replace(char, " ")
+    return text.split()
 
 
 @dataclass
@@ -75,7 +89,7 @@ class _Collector:
 
     def add(self, text: str) -> None:
         self.parts.append(text)
-        visible = len(WHITESPACE.sub("", text))
+        visible = sum(map(len, _words(text)))
         self.total_chars += visible
         if self.emphasis_depth or self.caption_depth:
             self.emphasised_chars += visible
@@ -181,6 +195,9 @@ class _FoldTable(dict[int, str]):
 _FOLD = _FoldTable({ord("đ"): "d", ord("Đ"): "d"})
 
 
+# A stored article's body is folded for its search entry and again for its near-duplicate
+# signature (neardup.words): the second time is a lookup.
+@functools.lru_cache(maxsize=16)
 def fold_diacritics(text: str) -> str:
     """Vietnamese without marks, đ as d, lower case: "Chuyển đổi số" -> "chuyen doi so"."""
     return unicodedata.normalize("NFC", text).translate(_FOLD)

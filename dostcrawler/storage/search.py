@@ -49,8 +49,11 @@ def _values(record: dict[str, Any]) -> tuple[str, ...]:
     """The indexed texts of one article, in FTS_COLUMNS order (lists may be JSON text)."""
     title, lead, body = (record.get(name) or "" for name in ("title", "lead", "body"))
     authors = _authors(record.get("authors"))
-    rest = " ".join(filter(None, [lead, body, authors]))
-    return title, lead, body, authors, fold_diacritics(title), fold_diacritics(rest)
+    # Folded part by part, which is the same as folding them joined (a space composes with
+    # nothing under NFC, and the rest is character by character), so that the body's own
+    # folding is the one kept for the near-duplicate index.
+    rest = " ".join(fold_diacritics(part) for part in (lead, body, authors) if part)
+    return title, lead, body, authors, fold_diacritics(title), rest
 
 
 def index_article(db: Database, rowid: int, record: dict[str, Any]) -> None:
