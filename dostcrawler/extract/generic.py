@@ -389,12 +389,14 @@ def time_of_day(root: lxml_html.HtmlElement, day: str) -> ParsedDate | None:
     other articles'."""
     noise = noise_flags(root)
     for node in root.xpath("//text()[contains(., ':')]"):
+        if not (stamps := DATE_TIME_STAMP.findall(str(node))):
+            continue  # most text with a colon is a label, not a stamp: no walk up for it
         owner = node.getparent()
         if owner is None or noise.get(owner) or owner.tag in ("a", "script", "style", "option"):
             continue
         if any(a.tag == "a" for a in owner.iterancestors()) or dates_an_entry(owner):
             continue
-        for stamp in DATE_TIME_STAMP.findall(str(node)):
+        for stamp in stamps:
             for month_first in (False, True):
                 parsed = parse_date(stamp, month_first=month_first)
                 if parsed and parsed.has_time and parsed.value[:10] == day:

@@ -114,14 +114,9 @@ class StorePipeline:
         except (OSError, sqlite3.Error) as exc:
             # A full disk or a read-only folder: the run stops, failed, saying where and why;
             # what was committed stays, and the next run fetches the rest.
-            stats.inc_value("dostcrawler/errors/write")
-            where = getattr(exc, "filename", None) or archive.path
-            why = f"cannot write {where}: {_os_error(exc)}"
-            if stats.get_value(STOPPED_BECAUSE):  # said once: the items still in flight
-                logger.debug("%s (storing %s)", why, item.url)
-            else:
-                logger.error("%s (storing %s)", why, item.url)
-            stop_run(self.crawler, why)
+            said = stats.get_value(STOPPED_BECAUSE)  # once: not again for the items in flight
+            why = self._write_failed(archive, exc)
+            logger.log(logging.DEBUG if said else logging.ERROR, "%s (storing %s)", why, item.url)
         return item
 
     def _aliases_to_save(self, archive: Archive, item: Article) -> dict[str, set[str]]:
@@ -236,11 +231,19 @@ class StorePipeline:
     def _cannot_write(self, archive: Archive, exc: BaseException) -> None:
         """The archive refused a write as the run ended: one line, and the run failed."""
         assert self.crawler.stats is not None
+        said = self.crawler.stats.get_value(STOPPED_BECAUSE)
+        why = self._write_failed(archive, exc)
+        if not said:
+            logger.error("%s: failed: %s", self.spider.profile.name, why)
+
+    def _write_failed(self, archive: Archive, exc: BaseException) -> str:
+        """Count a refused write and stop the run with it (the first reason is the run's);
+        returns the reason: the path and the cause."""
+        assert self.crawler.stats is not None
         self.crawler.stats.inc_value("dostcrawler/errors/write")
         why = f"cannot write {getattr(exc, 'filename', None) or archive.path}: {_os_error(exc)}"
-        if not self.crawler.stats.get_value(STOPPED_BECAUSE):
-            logger.error("%s: failed: %s", self.spider.profile.name, why)
         stop_run(self.crawler, why)
+        return why
 
 
 def _os_error(exc: BaseException) -> str:

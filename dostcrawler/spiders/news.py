@@ -351,11 +351,15 @@ class NewsSpider(scrapy.Spider):
                 judged_elsewhere = True
                 continue
             requests = list(self._article_request(entry.url, listing_url, entry.hint))
+            if requests:
+                fresh += 1
+                new_articles += [request.cb_kwargs["article_id"] for request in requests]
+                yield from requests
+                continue
+            # Not requested: already asked for, archived, or left for the next run.
             article_id = self._entry_id(entry.url)
-            fresh += bool(requests) or article_id not in self.known_ids
+            fresh += article_id not in self.known_ids
             judged_elsewhere |= article_id in self.known_ids or article_id in self.left_for_later
-            new_articles += [request.cb_kwargs["article_id"] for request in requests]
-            yield from requests
         self.pager.linked(listing_url, previous, new_articles, judged_elsewhere)
         return fresh
 
