@@ -6,6 +6,9 @@ The canonical form is an identity key, not an address: a request always goes to 
 printed (the first form met), because old servers answer 404 to spellings they never link.
 Links found only in related lists wait until the listing walk is done, so that the listing's
 own form of a URL wins when the listing links the article too.
+
+Feeds, sitemaps and listing APIs (spiders.sources) and an article's documents
+(spiders.attachments) are mixins of the spider.
 """
 
 from __future__ import annotations
@@ -16,10 +19,9 @@ from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 import scrapy
-from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
@@ -30,11 +32,12 @@ from dostcrawler.extract.article import ListingHint
 from dostcrawler.extract.dates import parse_date
 from dostcrawler.extract.template import Template
 from dostcrawler.extract.urls import attachment_media_type, page_canonical_link, same_site
-from dostcrawler.items import Article, AttachmentFile
+from dostcrawler.items import Article
 from dostcrawler.platforms import PLATFORMS, detect_platform
 from dostcrawler.profiles import SiteProfile, generic_profile, load_profile_file, with_preset
 from dostcrawler.records import article_from_page
 from dostcrawler.spiders import listings
+from dostcrawler.spiders.attachments import AttachmentRequests
 from dostcrawler.spiders.failures import (
     failure_reason,
     failure_text,
@@ -42,6 +45,7 @@ from dostcrawler.spiders.failures import (
 )
 from dostcrawler.spiders.learning import HeldPage, TemplateLearner, apply_template
 from dostcrawler.spiders.pager import PagerWatch
+from dostcrawler.spiders.sources import ListingSources
 from dostcrawler.storage import retries
 from dostcrawler.storage.db import Archive
 from dostcrawler.storage.retries import FailedPage
@@ -57,7 +61,7 @@ FLUSH_URL = "data:,"
 DETECT_PAGES = 6
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(ListingSources, AttachmentRequests, scrapy.Spider):
     """Crawl one site: subclasses fix `profile`; this one takes -a profile= or -a start_url=."""
 
     name = "news"
@@ -292,54 +296,6 @@ class NewsSpider(scrapy.Spider):
             self.profile = with_preset(self.profile, platform.name)
             self.platform = platform
 
-    def parse_feed(self, response: Response, page: int) -> Iterator[scrapy.Request]:
-        """Request every article of an RSS or Atom feed."""
-        self._count("pages/listing")
-        if not isinstance(response, TextResponse):
-            return
-        feed = Selector(text=response.text, type="xml")
-        yield from self._article_requests(listings.feed_entries(feed), response.url)
-
-    def parse_sitemap(self, response: Response, page: int) -> Iterator[scrapy.Request]:
-        """Request the articles of a sitemap, and the sitemaps of a sitemap index."""
-        self._count("pages/listing")
-        if not isinstance(response, TextResponse):
-            return
-        sitemap = Selector(text=response.text, type="xml")
-        entries, children = listings.sitemap_entries(sitemap, self.platform)
-        yield from self._article_requests(entries, response.url)
-        for url in children:
-            yield scrapy.Request(
-                self._local(url),
-                callback=self.parse_sitemap,
-                cb_kwargs={"page": 1},
-                errback=self.listing_failed,
-            )
-
-    def _api_request(self, start: int) -> scrapy.Request:
-        rules = self.profile.listing
-        return scrapy.FormRequest(
-            self._local(rules.api_url),
-            formdata=listings.api_form(rules, start),
-            callback=self.parse_api,
-            cb_kwargs={"start": start},
-            dont_filter=True,
-            errback=self.listing_failed,
-        )
-
-    def parse_api(self, response: Response, start: int) -> Iterator[scrapy.Request]:
-        """Request the articles of one page of a JSON listing API, then the next page."""
-        self._count("pages/listing")
-        rules = self.profile.listing
-        entries, next_start = listings.api_entries(response.text, rules, start)
-        origin = self.profile.start_urls[0] if self.profile.start_urls else response.url
-        located = [listings.Entry(urljoin(origin, e.url), e.hint) for e in entries]
-        fresh = yield from self._article_requests(located, response.url)
-        if not self._keep_paging(located, fresh, response.url):
-            return
-        if next_start is not None and next_start // rules.api_page_size < rules.max_pages:
-            yield self._api_request(next_start)
-
     def _article_requests(
         self, entries: list[listings.Entry], listing_url: str, previous: str | None = None
     ) -> Generator[scrapy.Request, None, int]:
@@ -508,46 +464,6 @@ class NewsSpider(scrapy.Spider):
             )
         yield article
         yield from self._attachment_requests(article)
-
-    def _attachment_requests(self, article: Article) -> Iterator[scrapy.Request]:
-        """Download the article's documents (many notices are only a signed PDF)."""
-        assert article.id is not None
-        for attachment in article.attachments:
-            yield from self._attachment_request(article.id, attachment)
-
-    def _attachment_request(
-        self, article_id: str, attachment: dict[str, str]
-    ) -> Iterator[scrapy.Request]:
-        url = self._local(attachment["url"])
-        if not self.settings.getbool("DOSTCRAWLER_ATTACHMENTS", True):
-            return
-        if attachment["url"] in self.known_attachments or not same_site(
-            url, tuple(self.allowed_domains)
-        ):
-            return
-        self.known_attachments.add(attachment["url"])
-        yield scrapy.Request(
-            url,
-            callback=self.parse_attachment,
-            cb_kwargs={"article_id": article_id, "attachment": attachment},
-            priority=-1,
-        )
-
-    def parse_attachment(
-        self, response: Response, article_id: str, attachment: dict[str, str]
-    ) -> Iterator[AttachmentFile]:
-        """Hand the downloaded file to the store (content-addressed under exports/files/)."""
-        self._count("pages/attachment")
-        served = response.headers.get("Content-Type")
-        yield AttachmentFile(
-            article_id=article_id,
-            url=self.site_url(response.url),
-            name=attachment["name"],
-            media_type=attachment["media_type"],
-            body=response.body,
-            served_type=served.decode("latin-1") if served else None,
-            http_status=response.status,
-        )
 
     def _build_article(
         self,
