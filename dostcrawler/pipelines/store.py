@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+from twisted.internet.task import LoopingCall
 
 from dostcrawler.extract.template import template_data
 from dostcrawler.items import Article, AttachmentFile
@@ -25,7 +26,7 @@ from dostcrawler.pipelines.shared import (
     stop_run,
 )
 from dostcrawler.storage import lock, retries
-from dostcrawler.storage.db import utc_now
+from dostcrawler.storage.db import DEFERRED_COMMIT_S, utc_now
 from dostcrawler.storage.export import write_jsonl
 from dostcrawler.storage.runstats import covers_back_catalogue, run_outcome
 
@@ -61,6 +62,9 @@ class StorePipeline:
         self.stored_ids: set[str] = set()
         # The addresses kept as pending in the archive, per article not stored yet.
         self.kept_pending: dict[str, set[str]] = {}
+        # Articles are committed a batch at a time (Archive.transaction's deferred units):
+        # this commits the last ones when no other article follows them for a while.
+        self.committer = LoopingCall(self._commit_due)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -87,6 +91,7 @@ class StorePipeline:
             self.spider.profile.name, self.spider.run_mode, self.spider.profile
         )
         begin_run(self.crawler, Run(self.crawl_id, self.spider.profile.name, datetime.now(UTC)))
+        self.committer.start(DEFERRED_COMMIT_S, now=False)
 
     def process_item(self, item: Any) -> Any:
         """Upsert one article and count whether it was new, updated or unchanged; file an
@@ -98,7 +103,8 @@ class StorePipeline:
                 archive.store_attachment(item, self.export_dir / "files")
                 stats.inc_value("dostcrawler/attachments/stored")
                 return item
-            with archive.transaction():  # the article and its near-duplicate marks
+            # The article and its near-duplicate marks, committed with the next ones.
+            with archive.transaction(deferred=True):
                 aliases = self._aliases_to_save(archive, item)
                 outcome = archive.upsert_article(item, self.crawl_id, aliases)
                 later_copy = mark_syndicated(archive, item)
@@ -118,6 +124,14 @@ class StorePipeline:
             why = self._write_failed(archive, exc)
             logger.log(logging.DEBUG if said else logging.ERROR, "%s (storing %s)", why, item.url)
         return item
+
+    def _commit_due(self) -> None:
+        """Commit the articles that waited long enough for others to join them."""
+        archive = archive_for(self.crawler)
+        try:
+            archive.commit_due()
+        except (OSError, sqlite3.Error) as exc:
+            self._cannot_write(archive, exc)
 
     def _aliases_to_save(self, archive: Archive, item: Article) -> dict[str, set[str]]:
         """The addresses the spider met, saved with the article being stored (its own, those
@@ -156,6 +170,7 @@ class StorePipeline:
         """Fold in the alias and listing URLs the spider met, then write this run's JSONL."""
         if self.crawl_id is None:  # the run never opened (the archive was locked)
             return
+        self._stop_committer()
         archive = archive_for(self.crawler)
         try:
             with archive.transaction():  # one commit, not one per article
@@ -196,6 +211,7 @@ class StorePipeline:
         """Close the run's row with the final stats."""
         if self.crawl_id is None:
             return
+        self._stop_committer()
         if reason == "finished":
             self.spider.count_unanswered()
         stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
@@ -227,6 +243,10 @@ class StorePipeline:
             if self.locked:
                 lock.release(self.crawler.settings.get("DOSTCRAWLER_DB_PATH"))
                 self.locked = False
+
+    def _stop_committer(self) -> None:
+        if self.committer.running:
+            self.committer.stop()
 
     def _cannot_write(self, archive: Archive, exc: BaseException) -> None:
         """The archive refused a write as the run ended: one line, and the run failed."""
