@@ -55,6 +55,10 @@ EXTENSIONS = {
     # After AutoThrottle (0), whose delay it keeps at or above robots.txt's Crawl-delay.
     "dostcrawler.politeness.RobotsCrawlDelay": 100,
 }
+# Scrapy's remote control (2.19, on by default) starts an HTTP server on 127.0.0.1 that runs
+# Python sent to it, and writes a job file for it, in every crawl: a scheduled archival run
+# has no use for either.
+REMOTE_CONTROL_ENABLED = False
 DOSTCRAWLER_PROGRESS = os.getenv("DOSTCRAWLER_PROGRESS", "1") not in ("0", "false", "no")
 
 FEED_EXPORT_ENCODING = "utf-8"
