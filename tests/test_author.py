@@ -102,11 +102,16 @@ def test_a_trailing_cms_login_is_dropped_but_is_no_author() -> None:
 @pytest.mark.parametrize(
     ("last", "authors", "source"),
     [
+        # A publication beside the writer is the text's source; a department is their workplace.
         ("Minh Anh (TTXVN)", ["Minh Anh"], "TTXVN"),
-        ("Thu Hà (Trung tâm Thông tin KH&CN)", ["Thu Hà"], "Trung tâm Thông tin KH&CN"),
+        ("Thu Phương (Báo Hà Giang)", ["Thu Phương"], "Báo Hà Giang"),
+        ("Thu Hà (Trung tâm Thông tin KH&CN)", ["Thu Hà"], None),
+        ("Tin, ảnh: Minh Tuấn (Chi cục TĐC)", ["Minh Tuấn"], None),
+        ("Minh Anh - Phòng QLKH", ["Minh Anh"], None),
         ("(Sở KH&CN An Giang)", [], "Sở KH&CN An Giang"),
+        ("Phòng Quản lý khoa học", [], "Phòng Quản lý khoa học"),
     ],
 )
-def test_writer_with_unit_in_brackets(last: str, authors: list[str], source: str) -> None:
+def test_writer_with_unit_in_brackets(last: str, authors: list[str], source: str | None) -> None:
     byline = read_byline([BODY, last])
     assert (byline.authors, byline.source) == (authors, source)

@@ -175,7 +175,12 @@ def _credits_near_title(
         return
     if title is None:
         return
-    lines = [line for line in generic.lines_after(root, title) if line[1] != out.date_line]
+    # The view counter and font buttons of the meta line are no lines of the article's own.
+    lines = [
+        (element, text)
+        for element, text in generic.lines_after(root, title)
+        if text != out.date_line and not bodies.WIDGET_LINE.match(text)
+    ]
     for element, text in lines[:NEAR_TITLE_LINES]:
         if names := bylines.marked_byline(_markers(element, body), text):
             # Its markup names it the byline ("field-but-danh"), inside the body box or not.
