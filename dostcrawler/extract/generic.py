@@ -205,6 +205,11 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
     return sentences[0] if sentences else None
 
 
+def sentence_long(text: str) -> bool:
+    """As long as a headline: HEADLINE_MIN_WORDS words ("TIN TỨC - SỰ KIỆN" has four)."""
+    return len(re.findall(r"\w+", text)) >= HEADLINE_MIN_WORDS and not is_site_name(text)
+
+
 def dates_an_entry(element: object) -> bool:
     """A date printed beside a link to another article ("Tin mới: <a>headline</a> (20/12/2019)")
     dates that article, not the page: the entry of a dated list."""
