@@ -31,7 +31,9 @@ THEO_NAMED_PUBLICATION = re.compile(
     r"(?P<value>(?:Báo|Trang|Cổng|Tạp chí|Đài|TTXVN|Thông tấn|Website)\b[^.:;!?]{0,100})$"
 )
 # "Theo baohaiduong.vn": a web address is the publication it names.
-THEO_WEBSITE = re.compile(r"^[Tt]heo\s*:?\s+(?P<value>(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})$")
+THEO_WEBSITE = re.compile(
+    r"^[Tt]heo\s*:?\s+(?P<value>(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})$"
+)
 # "Theo Bộ KH&CN", "Theo Sở Y tế tỉnh Bình Phước": a credited organisation as the whole line.
 THEO_ORGANISATION = re.compile(r"^[Tt]heo\s+(?P<value>[^,.:;!?]{2,100})$")
 PHOTO_LABEL = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh minh hoạ|nguồn ảnh)\s*:", re.IGNORECASE)
@@ -181,7 +183,9 @@ def _read_labelled(text: str, byline: Byline) -> bool:
 
 def _theo_publication(text: str) -> re.Match[str] | None:
     if found := (
-        THEO_PUBLICATION.match(text) or THEO_NAMED_PUBLICATION.match(text) or THEO_WEBSITE.match(text)
+        THEO_PUBLICATION.match(text)
+        or THEO_NAMED_PUBLICATION.match(text)
+        or THEO_WEBSITE.match(text)
     ):
         return found
     found = THEO_ORGANISATION.match(text)

@@ -85,9 +85,7 @@ def strip_noise(
     for a `guessed` container (not a hand-written profile's), also without the widgets set
     inside it (see _widget_boxes)."""
     element = copy.deepcopy(element)
-    junk = element.xpath(
-        ".//script | .//style | .//noscript | .//select | .//button | .//form"
-    )
+    junk = element.xpath(".//script | .//style | .//noscript | .//select | .//button | .//form")
     for selector in remove:
         junk += element.xpath(selector) if is_xpath(selector) else css_matcher(selector)(element)
     junk += _link_boxes(element)
