@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dostcrawler.extract.author import looks_like_person, read_byline
+from dostcrawler.extract.author import authors_from_text, looks_like_person, read_byline
 
 BODY = "Sáng ngày 18/01/2022, Sở Khoa học và Công nghệ tỉnh Vĩnh Phúc tổ chức Hội nghị tổng kết."
 
@@ -102,11 +102,52 @@ def test_a_trailing_cms_login_is_dropped_but_is_no_author() -> None:
 @pytest.mark.parametrize(
     ("last", "authors", "source"),
     [
+        # A publication beside the writer is the text's source; a department is their workplace.
         ("Minh Anh (TTXVN)", ["Minh Anh"], "TTXVN"),
-        ("Thu Hà (Trung tâm Thông tin KH&CN)", ["Thu Hà"], "Trung tâm Thông tin KH&CN"),
+        ("Thu Phương (Báo Hà Giang)", ["Thu Phương"], "Báo Hà Giang"),
+        ("Thu Hà (Trung tâm Thông tin KH&CN)", ["Thu Hà"], None),
+        ("Tin, ảnh: Minh Tuấn (Chi cục TĐC)", ["Minh Tuấn"], None),
+        ("Minh Anh - Phòng QLKH", ["Minh Anh"], None),
         ("(Sở KH&CN An Giang)", [], "Sở KH&CN An Giang"),
+        ("Phòng Quản lý khoa học", [], "Phòng Quản lý khoa học"),
     ],
 )
-def test_writer_with_unit_in_brackets(last: str, authors: list[str], source: str) -> None:
+def test_writer_with_unit_in_brackets(last: str, authors: list[str], source: str | None) -> None:
     byline = read_byline([BODY, last])
     assert (byline.authors, byline.source) == (authors, source)
+
+
+@pytest.mark.parametrize(
+    ("lines", "authors", "source"),
+    [
+        ([BODY, "Theo Bộ KH&CN"], [], "Bộ KH&CN"),
+        ([BODY, "HẢI MINH", "Theo baohaiduong.vn"], ["HẢI MINH"], "baohaiduong.vn"),
+        ([BODY, "Theo Sở Y tế tỉnh Bình Phước"], [], "Sở Y tế tỉnh Bình Phước"),
+        # A sentence that starts so credits nobody.
+        ([BODY, "Theo kế hoạch, hội nghị sẽ diễn ra vào tháng 12"], [], None),
+    ],
+)
+def test_theo_credits_a_publication_an_organisation_or_a_web_address(
+    lines: list[str], authors: list[str], source: str | None
+) -> None:
+    byline = read_byline(lines)
+    assert (byline.authors, byline.source) == (authors, source)
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        (
+            "Tác giả: Nguyễn Hoàng Phúc - Trung tâm Ứng dụng tiến bộ khoa học và công nghệ",
+            ["Nguyễn Hoàng Phúc"],
+        ),
+        (
+            "Người viết: Chi cục Tiêu chuẩn Đo lường Chất lượng",
+            ["Chi cục Tiêu chuẩn Đo lường Chất lượng"],
+        ),
+        ("Tác giả: Hoàng Lan - Đức Thịnh", ["Hoàng Lan", "Đức Thịnh"]),
+        ("Tác giả: ", []),
+    ],
+)
+def test_an_author_element_reads_the_writer_under_its_label(text: str, authors: list[str]) -> None:
+    assert authors_from_text(text) == authors

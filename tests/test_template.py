@@ -141,6 +141,21 @@ def test_learner_flushes_what_it_holds_when_the_crawl_runs_dry() -> None:
     ]
 
 
+def test_pages_of_two_layouts_held_together_learn_a_template_each() -> None:
+    """camau serves classic ASP pages and ASP.NET pages side by side, met in turn by its
+    listing: together they share too little to learn from; each layout's own pages do."""
+    site = next(
+        s for s in fixture_sites(BLIND_SITES_DIR.parent / "blind_holdout") if s.name == "camau"
+    )
+    learner = TemplateLearner(learn_after=5)
+    held = [HeldPage(_Response(p), f"id{n}", _hint()) for n, p in enumerate(_samples(site))]
+    placed = [pair for page in held for pair in learner.place(page)] + learner.flush()
+    assert len(learner.templates) == 2
+    assert sorted(page.article_id for page, _ in placed) == sorted(p.article_id for p in held)
+    with_template = {page.response.url for page, template in placed if template is not None}
+    assert len(with_template) >= 8
+
+
 def _hint():  # type: ignore[no-untyped-def]
     from dostcrawler.extract.article import ListingHint
 
@@ -211,3 +226,22 @@ def test_a_learned_selector_names_its_element_alone() -> None:
     assert date != "span.date" and date.endswith("span.date")
     dates = [r["published_at"] for r in _extract_all(site, template)]
     assert [str(d)[:10] for d in dates] == [a["published_at"][:10] for a in site.articles]
+
+
+@pytest.mark.parametrize(
+    ("article_id", "not_body"),
+    [
+        ("/2214/", "Một số hình ảnh tại hội nghị"),  # a gallery's heading over its photos
+        ("/2190/", "Ảnh: Quang Huy"),  # a line crediting the photos
+        ("/2209/", "Video: Hướng dẫn kỹ thuật"),  # the caption under an embedded video
+    ],
+)
+def test_picture_credits_and_gallery_headings_are_not_body(article_id: str, not_body: str) -> None:
+    site = BLIND["binhphuoc"]
+    article = next(a for a in site.articles if article_id in a["path"])
+    page = decode_page(site.page_bytes(article["path"]), article["path"])
+    record = article_from_page(
+        page, site.origin + article["path"], profile=generic_profile(site.origin + "/")
+    )
+    assert record.body is not None and not_body not in record.body
+    assert token_f1(record.body, article["body"]) >= BODY_F1

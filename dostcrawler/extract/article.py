@@ -175,7 +175,12 @@ def _credits_near_title(
         return
     if title is None:
         return
-    lines = [line for line in generic.lines_after(root, title) if line[1] != out.date_line]
+    # The view counter and font buttons of the meta line are no lines of the article's own.
+    lines = [
+        (element, text)
+        for element, text in generic.lines_after(root, title)
+        if text != out.date_line and not bodies.WIDGET_LINE.match(text)
+    ]
     for element, text in lines[:NEAR_TITLE_LINES]:
         if names := bylines.marked_byline(_markers(element, body), text):
             # Its markup names it the byline ("field-but-danh"), inside the body box or not.
@@ -231,18 +236,40 @@ def _extract_title(
             shown is not None and clean_text(shown.text_content()).casefold() == found[0].casefold()
         )
         return shown if same else None
-    element = generic.element_printing(root, hint.title) if hint and hint.title else None
-    element = element if element is not None else generic.find_title(root, tuple(hints))
+    meta = _meta_title(hints, profile)
+    printed = generic.element_printing(root, hint.title) if hint and hint.title else None
+    element = printed if printed is not None else generic.find_title(root, tuple(hints))
     if element is not None:
-        out.title, out.fields["title"] = clean_text(element.text_content()), "generic"
+        text = clean_text(element.text_content())
+        if printed is None and meta and _heading_over_article(text, meta):
+            # The box's heading over the article ("Chi tiết tin", "TIN TỨC - SỰ KIỆN") is no
+            # headline when <title> holds a sentence-long one; it still marks where the
+            # article starts, so it anchors the date line.
+            out.title, out.fields["title"] = meta, "meta"
+        else:
+            out.title, out.fields["title"] = text, "generic"
         return element
+    if meta:
+        out.title, out.fields["title"] = meta, "meta"
+    return None
+
+
+def _meta_title(hints: list[str] | tuple[str, ...], profile: SiteProfile | None) -> str | None:
+    """<title> (or og:title) without the site's suffix, unless it is only the site's name."""
     for shown in hints:
         title = generic.strip_site_suffix(shown, profile.publisher if profile else None)
-        # A <title> that is only the site's name names no article.
         if title and not generic.is_site_name(title):
-            out.title, out.fields["title"] = title, "meta"
-            break
+            return title
     return None
+
+
+def _heading_over_article(heading: str, meta: str) -> bool:
+    """A few words that <title> does not hold, where <title> holds a sentence."""
+    return (
+        not generic.sentence_long(heading)
+        and generic.sentence_long(meta)
+        and heading.casefold() not in meta.casefold()
+    )
 
 
 def _extract_body(

@@ -30,6 +30,12 @@ THEO_NAMED_PUBLICATION = re.compile(
     r"^[Tt]heo\s+"
     r"(?P<value>(?:Báo|Trang|Cổng|Tạp chí|Đài|TTXVN|Thông tấn|Website)\b[^.:;!?]{0,100})$"
 )
+# "Theo baohaiduong.vn": a web address is the publication it names.
+THEO_WEBSITE = re.compile(
+    r"^[Tt]heo\s*:?\s+(?P<value>(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})$"
+)
+# "Theo Bộ KH&CN", "Theo Sở Y tế tỉnh Bình Phước": a credited organisation as the whole line.
+THEO_ORGANISATION = re.compile(r"^[Tt]heo\s+(?P<value>[^,.:;!?]{2,100})$")
 PHOTO_LABEL = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh minh hoạ|nguồn ảnh)\s*:", re.IGNORECASE)
 PARENTHESISED_UNIT = re.compile(r"^\((?P<value>[^()]{2,120})\)$")
 NAME_SEPARATORS = re.compile(r"\s+(?:-|–|—|&|và)\s+|\s*[,;/]\s*")
@@ -38,6 +44,12 @@ ORGANISATION_WORDS = re.compile(
     r"^(?:sở|phòng|trung tâm|chi cục|văn phòng|thanh tra|ban|ủy ban|uỷ ban|ubnd|báo|đài|"
     r"cổng|viện|trường|công ty|hội|liên hiệp|cục|bộ|tổng cục|tạp chí|thông tấn|ttxvn|vnexpress|"
     r"tỉnh|huyện|thành phố|hợp tác xã|htx|đảng ủy|đảng uỷ|đoàn|bbt|ban biên tập)\b",
+    re.IGNORECASE,
+)
+# Words that start the name of a publication, whose writers' texts are its own.
+PUBLICATION_WORDS = re.compile(
+    r"^(?:báo|tạp chí|đài|ttxvn|thông tấn|cổng thông tin|trang thông tin|website|vnexpress|vtv|"
+    r"vov|vtc|vietnamplus|vnanet)\b",
     re.IGNORECASE,
 )
 PERSON_WITH_UNIT = re.compile(r"^(?P<names>[^()]{2,80}?)\s*\((?P<unit>[^()]{2,120})\)$")
@@ -102,7 +114,7 @@ def read_byline(paragraphs: list[str], *, tail_lines: int = 3) -> Byline:
         if index == len(paragraphs) - 1 - len(byline.consumed) and not byline.authors:
             if credited := _person_with_unit(text):
                 byline.authors = credited[0]
-                byline.source = byline.source or credited[1]
+                byline.source = byline.source or _publication(credited[1])
                 byline.consumed.add(index)
                 continue
             if people := _people_dash_unit(text):
@@ -122,11 +134,19 @@ def read_byline(paragraphs: list[str], *, tail_lines: int = 3) -> Byline:
 
 
 def _person_with_unit(text: str) -> tuple[list[str], str] | None:
-    """ "Minh Anh (TTXVN)", "Thu Hà (Trung tâm Thông tin KH&CN)": a writer and their unit."""
+    """ "Minh Anh (TTXVN)", "Thu Hà (Trung tâm Thông tin KH&CN)": a writer and their unit.
+    See _publication for which of the two is a source."""
     match = PERSON_WITH_UNIT.match(text)
     if match and (people := _people(match["names"])):
         return people, clean_text(match["unit"])
     return None
+
+
+def _publication(unit: str | None) -> str | None:
+    """The unit beside a writer's name when it is a publication ("Thu Phương (Báo Hà Giang)",
+    "Minh Anh (TTXVN)"): the text is that paper's. A department or centre ("Thu Hà (Trung
+    tâm Thông tin KH&CN)", "Minh Anh - Phòng QLKH") is where the writer works, no source."""
+    return unit if unit and PUBLICATION_WORDS.match(unit) else None
 
 
 def _leading_byline(paragraphs: list[str]) -> Byline:
@@ -145,15 +165,13 @@ def _leading_byline(paragraphs: list[str]) -> Byline:
 
 def _read_labelled(text: str, byline: Byline) -> bool:
     if match := AUTHOR_LABEL.match(text):
-        value = match["value"]
-        source = None
-        # "Tin, ảnh: Minh Tuấn (Trung tâm Thông tin KH&CN)": the unit in brackets is the source.
+        value, unit = match["value"], None
         if bracket := re.search(r"\(([^()]+)\)\s*$", value):
-            source, value = bracket[1], value[: bracket.start()]
+            value, unit = value[: bracket.start()], clean_text(bracket[1])
         names = split_names(value)
         if names and not byline.authors:
             byline.authors = names
-            byline.source = byline.source or (clean_text(source) if source else None)
+            byline.source = byline.source or _publication(unit)
             return True
         return False
     match = SOURCE_LABEL.match(text) or _theo_publication(text)
@@ -164,7 +182,16 @@ def _read_labelled(text: str, byline: Byline) -> bool:
 
 
 def _theo_publication(text: str) -> re.Match[str] | None:
-    return THEO_PUBLICATION.match(text) or THEO_NAMED_PUBLICATION.match(text)
+    if found := (
+        THEO_PUBLICATION.match(text)
+        or THEO_NAMED_PUBLICATION.match(text)
+        or THEO_WEBSITE.match(text)
+    ):
+        return found
+    found = THEO_ORGANISATION.match(text)
+    if found and ORGANISATION_WORDS.match(found["value"]) and len(found["value"].split()) <= 12:
+        return found
+    return None
 
 
 def _unit(text: str) -> str | None:
@@ -181,8 +208,11 @@ def _unit(text: str) -> str | None:
 
 def credit_line(text: str) -> tuple[list[str], str | None] | None:
     """A line that is only a credit: "Hoài Thu", "Hồng Nhung - Đức Anh", "Minh Anh (TTXVN)",
-    "Hoài Thu - Trung tâm Thông tin KH&CN" (people, and their unit if named)."""
+    "Hoài Thu - Trung tâm Thông tin KH&CN" (people, and their unit if named), labelled or not
+    ("Tác giả: Hoài Thu")."""
     text = clean_text(text)
+    if labelled := AUTHOR_LABEL.match(text):
+        text = labelled["value"]
     if len(text) > 120:
         return None
     if people := _people(text):
@@ -229,21 +259,26 @@ def authors_beside_date(line: str, date_raw: str) -> list[str]:
     rest = re.sub(r"^(?:ngày\s+đăng|đăng\s+ngày|cập\s+nhật|ngày)\s*:?\s*", "", rest, flags=re.I)
     if not rest:
         return []
-    found = credit_line(AUTHOR_LABEL.sub(r"\g<value>", rest))
+    found = credit_line(rest)
     return found[0] if found else []
 
 
 def authors_from_text(text: str) -> list[str]:
-    """Authors from a dedicated author element ("Tác giả: X", "X - Y", or just "X")."""
-    text = clean_text(text)
-    if match := AUTHOR_LABEL.match(text):
-        text = match["value"]
-    return _people(text) or []
+    """Authors from a dedicated author element ("Tác giả: X", "X - Y", or just "X"). Under
+    an author label, a unit is the writer as printed ("Người viết: Chi cục TĐC"), as it is
+    on a labelled line in the body."""
+    if credit := credit_line(text):
+        return credit[0]
+    labelled = AUTHOR_LABEL.match(clean_text(text))
+    if labelled and _unit(labelled["value"]) == labelled["value"]:
+        return [labelled["value"]]
+    return []
 
 
 def source_from_label(text: str) -> str | None:
-    """The organisation of a labelled source line ("Nguồn tin: X"), else None."""
-    match = SOURCE_LABEL.match(clean_text(text))
+    """The organisation of a source line ("Nguồn tin: X", "Theo Báo X", "Theo Bộ KH&CN")."""
+    text = clean_text(text)
+    match = SOURCE_LABEL.match(text) or _theo_publication(text)
     return clean_text(match["value"]).rstrip(".") or None if match else None
 
 

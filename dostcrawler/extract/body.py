@@ -45,7 +45,17 @@ WIDGET_LINE = re.compile(
 )
 # Word pastes leave the local path of the picture as alt text: "Description: C:\Users\...jpg".
 WORD_PASTE_JUNK = re.compile(r"^description\s*:\s*[a-z]:\\", re.IGNORECASE)
+# A line that only credits the pictures ("Ảnh: Quang Huy", "Video: Trung tâm THTT") says who
+# took them, wherever it stands; it is no sentence of the article.
+PHOTO_CREDIT = re.compile(
+    r"^(?:ảnh|ảnh minh họa|ảnh minh hoạ|nguồn ảnh|video|clip)\s*:\s*[^.!?:]{1,60}$", re.IGNORECASE
+)
 MAX_CAPTION_CHARS = 300
+# Text of a box that is neither a photo's caption nor a heading.
+GALLERY_LOOSE_TEXT = (
+    ".//text()[normalize-space()][not(ancestor::figcaption)]"
+    "[not(ancestor::h1 or ancestor::h2 or ancestor::h3 or ancestor::h4 or ancestor::h5)]"
+)
 # A box inside the body whose text is at least this share of link text lists other articles.
 LINK_BOX_SHARE = 0.7
 LINK_LINE_MAX_CHARS = 200
@@ -75,14 +85,12 @@ def strip_noise(
     for a `guessed` container (not a hand-written profile's), also without the widgets set
     inside it (see _widget_boxes)."""
     element = copy.deepcopy(element)
-    junk = element.xpath(
-        ".//script | .//style | .//noscript | .//select | .//button | .//iframe | .//form"
-    )
+    junk = element.xpath(".//script | .//style | .//noscript | .//select | .//button | .//form")
     for selector in remove:
         junk += element.xpath(selector) if is_xpath(selector) else css_matcher(selector)(element)
     junk += _link_boxes(element)
     if guessed:
-        junk += _widget_boxes(element)
+        junk += _widget_boxes(element) + _galleries(element)
     for node in junk:
         if node is not element and node.getparent() is not None:
             _drop(node)
@@ -122,6 +130,19 @@ def _widget_boxes(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     return boxes
 
 
+def _galleries(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Boxes of two or more photos whose only text is their captions and a heading: a photo
+    gallery set inside the article ("Một số hình ảnh tại hội nghị" over the pictures). The
+    captions go as captions do; the heading over them heads no text of the article."""
+    boxes = []
+    for node in body.iter("div", "section", "ul", "table"):
+        if node is body or len(node.xpath(".//img")) < 2:
+            continue
+        if not node.xpath(GALLERY_LOOSE_TEXT):
+            boxes.append(node)
+    return boxes
+
+
 def _is_document(link: lxml_html.HtmlElement) -> bool:
     return attachment_media_type(link.get("href", ""), clean_text(link.text_content())) is not None
 
@@ -154,7 +175,7 @@ def clean_blocks(blocks: list[Block], *, keep_captions: bool) -> list[Block]:
             continue
         if (END_OF_ARTICLE.match(text) and len(text) < 120) or END_OF_ARTICLE_HEADING.match(text):
             break
-        if WIDGET_LINE.match(text) or WORD_PASTE_JUNK.match(text):
+        if WIDGET_LINE.match(text) or WORD_PASTE_JUNK.match(text) or PHOTO_CREDIT.match(text):
             # A dropped line may hold the photo ("Description: C:\...JPG" beside the <img>):
             # the next line is still the one under it.
             after_image = after_image or block.has_image
@@ -164,6 +185,10 @@ def clean_blocks(blocks: list[Block], *, keep_captions: bool) -> list[Block]:
             continue
         kept.append(block)
         after_image = block.has_image
+    # A heading left last heads nothing that was kept: a gallery's "Một số hình ảnh ..." over
+    # the photos and captions just dropped.
+    while kept and kept[-1].heading:
+        kept.pop()
     return kept
 
 

@@ -183,8 +183,15 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
     ]
     for hint in hints:
         folded = clean_text(hint).casefold()
+        # A <title> cut short ("Đoàn kiểm tra liên ngành kiểm tra chất lượng mũ...") confirms
+        # the headline it starts.
+        own = strip_site_suffix(folded, None)
+        cut = own.rstrip(".… ") if own.endswith(("...", "…")) else None
         for el, text in candidates:
-            if text.casefold() in folded or folded in text.casefold():
+            shown = text.casefold()
+            if shown in folded or folded in shown:
+                return el
+            if cut and len(cut) >= MIN_WITNESS_CHARS and shown.startswith(cut):
                 return el
     # Unconfirmed by <title>, a heading in a page header is the banner's, not the article's.
     candidates = [(el, text) for el, text in candidates if not noise[el]]
@@ -198,12 +205,21 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
     return sentences[0] if sentences else None
 
 
+def sentence_long(text: str) -> bool:
+    """As long as a headline: HEADLINE_MIN_WORDS words ("TIN TỨC - SỰ KIỆN" has four)."""
+    return len(re.findall(r"\w+", text)) >= HEADLINE_MIN_WORDS and not is_site_name(text)
+
+
 def dates_an_entry(element: object) -> bool:
     """A date printed beside a link to another article ("Tin mới: <a>headline</a> (20/12/2019)")
     dates that article, not the page: the entry of a dated list."""
     if not isinstance(element, lxml_html.HtmlElement) or (parent := element.getparent()) is None:
         return False
-    for link in parent.iter("a"):
+    return _links_a_headline(parent)
+
+
+def _links_a_headline(container: lxml_html.HtmlElement) -> bool:
+    for link in container.iter("a"):
         text = clean_text(link.text_content())
         if len(text) >= MIN_WITNESS_CHARS and len(text.split()) >= HEADLINE_MIN_WORDS:
             return True
@@ -286,9 +302,21 @@ def date_line_near_title(
         if len(text) > DATE_LINE_MAX_CHARS or TODAY_BANNER.search(text):
             continue
         parsed = parse_date(text, month_first=month_first)
-        if parsed and parsed.value[:10] not in reject_days and not _inside_prose(element):
+        if (
+            parsed
+            and parsed.value[:10] not in reject_days
+            and not _inside_prose(element)
+            and not _dates_a_list_item(element)
+        ):
             return whole_date_line(element, parsed, text, month_first=month_first)
     return None
+
+
+def _dates_a_list_item(element: lxml_html.HtmlElement) -> bool:
+    """A date in a list item beside another page's headline ("Văn bản mới": <li><a>Thông tư
+    số ...</a> Ban hành: 10/04/2020</li>) dates that item, wherever the list stands."""
+    item = next(element.iterancestors("li"), None)
+    return item is not None and _links_a_headline(item)
 
 
 def whole_date_line(

@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from lxml import html as lxml_html
 
@@ -27,6 +27,9 @@ from dostcrawler.extract.select import css_matcher, is_xpath
 from dostcrawler.extract.text import clean_text
 
 MIN_PAGES = 3
+T = TypeVar("T")
+# Pages sharing this share of their element kinds are of one layout (see layout_groups).
+SAME_LAYOUT = 0.6
 # A text on at least this share of the pages is template; a selector that finds its field on
 # at least this share of the pages is kept.
 TEMPLATE_SHARE = 0.6
@@ -137,6 +140,33 @@ def learn_template(pages: list[SamplePage]) -> Template | None:
         fields["body"] = body
         remove = _template_blocks(parsed, body.selector, template_texts)
     return Template(len(pages), fields, remove, constant_days, affix, order, template_texts)
+
+
+def layout_signature(html: str) -> frozenset[str]:
+    """The kinds of element a page is built of (tag, class and id): what its layout is."""
+    root = _parse(html)
+    return frozenset(
+        f"{el.tag}.{el.get('class', '')}#{el.get('id', '')}"
+        for el in root.iter()
+        if isinstance(el.tag, str)
+    )
+
+
+def layout_groups(items: list[T], *, key: Callable[[T], frozenset[str]]) -> list[list[T]]:
+    """The items grouped by layout, largest group first: an item joins the first group whose
+    first member shares SAME_LAYOUT of its element kinds (Jaccard). Pages of one template
+    share nearly all of theirs; an old and a new template of one site about a third."""
+    groups: list[list[T]] = []
+    for item in items:
+        kinds = key(item)
+        for group in groups:
+            first = key(group[0])
+            if len(kinds & first) >= SAME_LAYOUT * len(kinds | first):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    return sorted(groups, key=len, reverse=True)
 
 
 # Alignment ------------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ SKIP_TAGS = frozenset(
         "link",
     }
 )
+EMBEDDED_MEDIA = frozenset({"iframe", "video", "embed", "object"})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 EMPHASIS_TAGS = frozenset({"em", "i"})
 BOLD_TAGS = frozenset({"strong", "b"})
 CENTERED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
@@ -65,6 +67,7 @@ class Block:
     bold: bool = False
     centered: bool = False
     caption_markup: bool = False
+    heading: bool = False
     links: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -110,6 +113,7 @@ class _Collector:
                     bold=bool(text) and self.bold_chars >= self.total_chars,
                     centered=bool(CENTERED.search(style)) or align.lower() == "center",
                     caption_markup=self.caption_depth > 0 or _is_caption_element(owner),
+                    heading=owner is not None and owner.tag in HEADING_TAGS,
                     links=self.links,
                 )
             )
@@ -139,6 +143,8 @@ def _walk(element: lxml_html.HtmlElement, out: _Collector) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
     tag = tag.lower().split("}")[-1]
     if not tag or tag in SKIP_TAGS:
+        # An embedded video is captioned as a photo is ("Video: ...", in italics under it).
+        out.has_image = out.has_image or tag in EMBEDDED_MEDIA
         if element.tail:
             out.add(element.tail)
         return

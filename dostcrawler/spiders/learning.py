@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from dostcrawler.extract.article import ListingHint
-from dostcrawler.extract.template import MIN_PAGES, SamplePage, Template, learn_template
+from dostcrawler.extract.template import (
+    MIN_PAGES,
+    SamplePage,
+    Template,
+    layout_groups,
+    layout_signature,
+    learn_template,
+)
 from dostcrawler.profiles.model import SiteProfile
 
 logger = logging.getLogger(__name__)
@@ -32,6 +40,10 @@ class HeldPage:
     response: Any
     article_id: str
     hint: ListingHint
+
+    @cached_property
+    def layout(self) -> frozenset[str]:
+        return layout_signature(self.response.text)
 
     @property
     def sample(self) -> SamplePage:
@@ -67,19 +79,26 @@ class TemplateLearner:
 
     def _learn(self, *, final: bool) -> Placed:
         placed: Placed = []
-        template = learn_template([page.sample for page in self.waiting])
-        if template is not None and ("title" in template.fields or "body" in template.fields):
+        # Pages of two layouts held together (an old and a new template) share too little to
+        # learn from as one set: each layout is learned from its own pages.
+        for group in layout_groups(self.waiting, key=lambda page: page.layout):
+            if len(group) < MIN_PAGES:
+                break
+            template = learn_template([page.sample for page in group])
+            if template is None or not ("title" in template.fields or "body" in template.fields):
+                continue
             fitting = [page for page in self.waiting if template.fits(page.response.text)]
-            if len(fitting) >= MIN_PAGES:
-                logger.info(
-                    "learned template %d from %d pages: %s",
-                    len(self.templates) + 1,
-                    len(self.waiting),
-                    ", ".join(f"{k} {f.selector!r}" for k, f in template.fields.items()),
-                )
-                self.templates.append(template)
-                self.waiting = [page for page in self.waiting if page not in fitting]
-                placed = [(page, template) for page in fitting]
+            if len(fitting) < MIN_PAGES:
+                continue
+            logger.info(
+                "learned template %d from %d pages: %s",
+                len(self.templates) + 1,
+                len(group),
+                ", ".join(f"{k} {f.selector!r}" for k, f in template.fields.items()),
+            )
+            self.templates.append(template)
+            self.waiting = [page for page in self.waiting if page not in fitting]
+            placed += [(page, template) for page in fitting]
         if final:
             placed += [(page, None) for page in self.waiting]
             self.waiting = []

@@ -35,6 +35,8 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 MIN_TITLE_CHARS = 20
 # The longest line that is an entry's date line ("Thứ hai, 14/07/2025 - 09:30").
 DATE_LINE_CHARS = 40
+# How far above its link an entry's block may reach: a link, its headline, the entry.
+ENTRY_LEVELS = 3
 
 
 @dataclass(frozen=True)
@@ -82,15 +84,33 @@ def html_entries(
         )
     if not links and (discover or not rules.article_links):
         links = _generic_links(page, base_url, platform)
+    targets = {urljoin(base_url, link.attrib.get("href", "")) for link in links}
     for link in links:
         href = link.attrib.get("href")
         if href:
-            # The entry's date is usually printed next to its link: "Title (19/01/2022)".
-            parent = link.xpath("..")
-            hint = _entry_hint(parent[0] if parent else link, (), month_first)
+            # The entry's date is printed next to its link ("Title (19/01/2022)"), or in the
+            # entry's meta line beside the headline's own element.
+            hint = _entry_hint(_entry_block(link, base_url, targets), (), month_first)
             title = clean_text(link.xpath("string()").get()) or clean_text(link.attrib.get("title"))
             found.append(Entry(urljoin(base_url, href), replace(hint, title=title or None)))
     return _merged(found)
+
+
+def _entry_block(link: Selector, base_url: str, targets: set[str]) -> Selector:
+    """The listing entry a link heads: its parent, or the largest ancestor a few levels up
+    that links no other article. A headline often sits in an <h3> of its own with the
+    entry's date in a sibling line; the next ancestor up, holding other entries, is the list."""
+    own = urljoin(base_url, link.attrib.get("href", ""))
+    ancestors = link.xpath("ancestor::*")
+    if not ancestors:
+        return link
+    block = ancestors[-1]
+    for ancestor in reversed(ancestors[-ENTRY_LEVELS:-1]):
+        others = {urljoin(base_url, href) for href in ancestor.xpath(".//a/@href").getall()}
+        if ancestor.root.tag in ("body", "html") or (others & targets) - {own}:
+            break
+        block = ancestor
+    return block
 
 
 def _every_match(page: Selector, selectors: tuple[str, ...]) -> list[Selector]:
