@@ -54,7 +54,8 @@ MAX_CAPTION_CHARS = 300
 # Text of a box that is neither a photo's caption nor a heading.
 GALLERY_LOOSE_TEXT = (
     ".//text()[normalize-space()][not(ancestor::figcaption)]"
-    "[not(ancestor::h1 or ancestor::h2 or ancestor::h3 or ancestor::h4 or ancestor::h5 or ancestor::h6)]"
+    "[not(ancestor::h1 or ancestor::h2 or ancestor::h3)]"
+    "[not(ancestor::h4 or ancestor::h5 or ancestor::h6)]"
 )
 # A box inside the body whose text is at least this share of link text lists other articles.
 LINK_BOX_SHARE = 0.7
