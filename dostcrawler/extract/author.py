@@ -174,9 +174,12 @@ def _read_labelled(text: str, byline: Byline) -> bool:
             byline.source = byline.source or _publication(unit)
             return True
         return False
-    match = SOURCE_LABEL.match(text) or _theo_publication(text)
-    if match and byline.source is None and not PHOTO_LABEL.match(text):
-        byline.source = clean_text(match["value"]).rstrip(".")
+    if (
+        byline.source is None
+        and not PHOTO_LABEL.match(text)
+        and (source := source_from_label(text))
+    ):
+        byline.source = source
         return True
     return False
 
