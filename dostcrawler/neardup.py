@@ -22,6 +22,20 @@ How copies are found (never an all-pairs scan):
   found), but 0.13 at 0.15 and 0.005 at 0.05 (two articles sharing a boilerplate paragraph, or
   merely the stock phrases of DOST news, are rarely even compared). Candidates are then judged
   on the estimated Jaccard (standard error about 0.045 at s = 0.5 with 126 values).
+* Stock buckets are no witness. The banding fixes the chance that two given bodies collide, so
+  the candidates of a lookup grew with the archive: in `make bench-scale`, 5 an article at
+  10,000 articles and 62 at 100,000, nearly all unrelated bodies that shared a band because
+  the band's three minima fell in a site's notice paragraph or in stock DOST phrasing. Such a
+  bucket fills up as the archive grows (the largest held 1,156 articles of 59 sites at 100,000),
+  while a copy's bucket holds its story and the story's other copies: a syndicated story
+  appears once on each site that reposts it, and there are fewer than a hundred DOST sites and
+  aggregators. So a bucket holding more than BUCKET_LIMIT = 100 other articles, or more than
+  SITE_REPEATS = 2 of one site, is stock text and passed over (web-scale dedup drops its most
+  frequent shingles for the same reason), and a lookup reads at most BUCKET_LIMIT + 2 rows of a
+  bucket, whatever the archive's size. No copy is lost to it: a pair at s = 0.5 agrees on 5
+  bands on average, and only the bands cut from shared boilerplate are stock (README,
+  Benchmarks: the same copies found before and after). The price: a story held three times by
+  one site, or reposted more than 100 times, is not matched through the buckets it fills.
 * THRESHOLD = 0.4 sits between the two cases it must separate, measured on the fixtures
   (tests/test_neardup.py, true Jaccard / MinHash estimate): the khcnvn repost of vinhphuc 1050
   with a rewritten opening sentence, two words changed and a paragraph dropped scores 0.59 / 0.55;
@@ -43,6 +57,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -61,6 +76,8 @@ BANDS = 42
 ROWS = 3
 NUM_PERM = BANDS * ROWS
 THRESHOLD = 0.4
+BUCKET_LIMIT = 100
+SITE_REPEATS = 2
 SEED = 1
 # datasketch >= 2.0 names its permutation scheme; pinned so stored signatures stay comparable.
 # The signature is the one datasketch's MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
@@ -71,6 +88,7 @@ MINHASH_SCHEME = "affine32"
 SCHEME = f"minhash-{MINHASH_SCHEME}-seed{SEED}-{BANDS}x{ROWS}-w{SHINGLE_WORDS}-folded"
 
 Signature = npt.NDArray[np.uint32]
+BucketMembers = dict[int, list[tuple[int, str]]]  # bucket -> (fingerprints.rowid, site)
 WORD = re.compile(r"\w+")
 
 
@@ -330,16 +348,54 @@ class NearDuplicateIndex:
         return [c for c in self._candidates(this) if _is_copy(this, c)]
 
     def _candidates(self, this: Fingerprint) -> Iterator[Fingerprint]:
-        """Articles on other sites sharing at least one LSH bucket with `this` (a copy on the
-        same site is never a near-duplicate: same-site dedup judges it, on exact content)."""
-        buckets = this.buckets
+        """Articles on other sites sharing a witness bucket with `this` (a copy on the same
+        site is never a near-duplicate: same-site dedup judges it, on exact content)."""
+        witnesses = {
+            rowid
+            for members in self._bucket_members(this).values()
+            if not _is_stock(members)
+            for rowid, site in members
+            if site != this.site
+        }
+        if not witnesses:
+            return
         sql = (
-            "select f.article_id, f.site, f.published_at, f.first_seen_at, f.signature "
-            "from fingerprints f where f.rowid in (select fingerprint from lsh where bucket in "
-            f"({', '.join('?' * len(buckets))})) and f.site != ? and f.scheme = ?"
+            "select article_id, site, published_at, first_seen_at, signature from fingerprints "
+            f"where rowid in ({', '.join('?' * len(witnesses))})"
         )
-        for row in self.db.execute(sql, [*buckets, this.site, SCHEME]):
+        for row in self.db.execute(sql, sorted(witnesses)):
             yield _fingerprint(row)
+
+    def _bucket_members(self, this: Fingerprint) -> BucketMembers:
+        """Bucket -> the (rowid, site) of the other articles in it, from its first
+        BUCKET_LIMIT + 2 rows (enough to tell it is stock): a lookup never reads a whole bucket."""
+        members: BucketMembers = {}
+        for bucket, rowid, site in self.db.execute(
+            _MEMBERS_SQL, [*this.buckets, this.article_id, SCHEME]
+        ):
+            members.setdefault(bucket, []).append((rowid, site))
+        return members
+
+
+def _is_stock(members: list[tuple[int, str]]) -> bool:
+    """Whether a bucket's articles share stock text, not a story: more than BUCKET_LIMIT of
+    them, or more than SITE_REPEATS from one site."""
+    if len(members) > BUCKET_LIMIT:
+        return True
+    return max(Counter(site for _, site in members).values()) > SITE_REPEATS
+
+
+# Each band's bucket is read through its primary key up to its (BUCKET_LIMIT + 2)-th row, which
+# an OFFSET finds first (a bucket's rows are in fingerprint order). The article itself
+# may be one of them and is left out after the cut, so a lookup before and after the article is
+# indexed sees the same members. One statement: a lookup is one call into SQLite.
+_MEMBERS_SQL = (
+    f"with wanted(bucket) as (values {', '.join(['(?)'] * BANDS)}) "
+    "select l.bucket, f.rowid, f.site from wanted w join lsh l on l.bucket = w.bucket "
+    "and l.fingerprint <= coalesce((select fingerprint from lsh where bucket = w.bucket "
+    f"order by fingerprint limit 1 offset {BUCKET_LIMIT + 1}), {2**63 - 1}) "
+    "join fingerprints f on f.rowid = l.fingerprint where f.article_id != ? and f.scheme = ?"
+)
 
 
 def mark_duplicates(

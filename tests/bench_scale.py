@@ -35,9 +35,9 @@ from dostcrawler.neardup import (
     MIN_WORDS,
     ROWS,
     THRESHOLD,
+    BucketMembers,
     Fingerprint,
     NearDuplicateIndex,
-    Signature,
     shingles,
 )
 from dostcrawler.pipelines.store import mark_syndicated
@@ -53,40 +53,48 @@ TOP_OBJECTS = 10
 
 @dataclass
 class Lookups:
-    """Near-duplicate candidates yielded by NearDuplicateIndex._candidates, per article."""
+    """What the near-duplicate lookups of each article read: bucket rows (NearDuplicateIndex.
+    _bucket_members) and the candidates whose signatures were compared (._candidates)."""
 
     examined: int = 0
+    rows: int = 0
     queries: int = 0
-    same_site: int = 0  # candidates of the article's own site: never a copy (see _is_copy)
     per_article: array[int] = field(default_factory=lambda: array("l"))
+    rows_per_article: array[int] = field(default_factory=lambda: array("l"))
     queries_per_article: array[int] = field(default_factory=lambda: array("l"))
 
     def close_article(self) -> None:
         self.per_article.append(self.examined)
+        self.rows_per_article.append(self.rows)
         self.queries_per_article.append(self.queries)
-        self.examined = self.queries = 0
+        self.examined = self.rows = self.queries = 0
 
 
 @contextmanager
 def counting_candidates() -> Iterator[Lookups]:
-    """Count what the LSH candidate generator yields, in this process only (the package is
-    left as it is: the method is wrapped while the benchmark runs, then put back)."""
+    """Count what the LSH lookups read, in this process only (the package is left as it is:
+    the methods are wrapped while the benchmark runs, then put back)."""
     lookups = Lookups()
-    original = NearDuplicateIndex._candidates
+    members, candidates = NearDuplicateIndex._bucket_members, NearDuplicateIndex._candidates
 
-    def counted(self: NearDuplicateIndex, sig: Signature, other_than: str) -> Iterator[Fingerprint]:
+    def counted_members(self: NearDuplicateIndex, this: Fingerprint) -> BucketMembers:
+        found = members(self, this)
         lookups.queries += 1
-        site = other_than.split(":", 1)[0]  # an id is "<site>:<key>" (README, Data model)
-        for candidate in original(self, sig, other_than):
+        lookups.rows += sum(map(len, found.values()))
+        return found
+
+    def counted_candidates(self: NearDuplicateIndex, this: Fingerprint) -> Iterator[Fingerprint]:
+        for candidate in candidates(self, this):
             lookups.examined += 1
-            lookups.same_site += candidate.site == site
             yield candidate
 
-    NearDuplicateIndex._candidates = counted
+    NearDuplicateIndex._bucket_members = counted_members  # type: ignore[method-assign]
+    NearDuplicateIndex._candidates = counted_candidates  # type: ignore[method-assign]
     try:
         yield lookups
     finally:
-        NearDuplicateIndex._candidates = original
+        NearDuplicateIndex._bucket_members = members  # type: ignore[method-assign]
+        NearDuplicateIndex._candidates = candidates  # type: ignore[method-assign]
 
 
 @dataclass
@@ -304,13 +312,13 @@ def print_result(r: Result) -> None:
         "largest articles columns: "
         + ", ".join(f"{name} {size / r.size:,.0f} B/article" for name, size in r.columns[:6])
     )
-    examined = r.lookups.per_article
+    examined, rows = r.lookups.per_article, r.lookups.rows_per_article
     print(
-        f"near-duplicate candidates examined per article: mean {statistics.mean(examined):.1f}, "
-        f"max {max(examined):,}, last 10% mean {statistics.mean(examined[tail]):.1f} "
-        f"({statistics.mean(r.lookups.queries_per_article):.2f} candidate queries per article; "
-        f"{100 * r.lookups.same_site / max(1, sum(examined)):.0f}% of the candidates are on the "
-        "article's own site, which can never be a copy)"
+        f"near-duplicate candidates compared per article: mean {statistics.mean(examined):.2f}, "
+        f"max {max(examined):,}, last 10% mean {statistics.mean(examined[tail]):.2f}; bucket rows "
+        f"read per article: mean {statistics.mean(rows):.1f}, max {max(rows):,}, last 10% mean "
+        f"{statistics.mean(rows[tail]):.1f} ({statistics.mean(r.lookups.queries_per_article):.2f} "
+        "lookups per article)"
     )
     print(
         f"syndicated copies: {r.planted:,} planted, {r.found:,} marked, {r.correct:,} pointing "
@@ -324,17 +332,19 @@ def print_summary(results: list[Result]) -> None:
     """The table of every size, and whether the marginal cost stayed flat."""
     print(
         "\n| articles | total s | ms/article | ms/article, last 10% | CPU ms, last 10% "
-        "| bytes/article | file / articles table | candidates/article, mean | max | recall "
-        "| false positives |"
+        "| bytes/article | file / articles table | candidates/article, mean | last 10% | max "
+        "| bucket rows read/article, last 10% | recall | false positives |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
+        examined, rows = r.lookups.per_article, r.lookups.rows_per_article
         print(
             f"| {r.size:,} | {r.seconds:,.0f} | {r.ms_per_article(r.store_s):.2f} "
             f"| {r.ms_per_article(r.store_s, r.tail):.2f} "
             f"| {r.ms_per_article(r.store_cpu_s, r.tail):.2f} | {r.file_bytes / r.size:,.0f} "
             f"| {r.file_bytes / max(1, r.articles_bytes):.2f} "
-            f"| {statistics.mean(r.lookups.per_article):.1f} | {max(r.lookups.per_article):,} "
+            f"| {statistics.mean(examined):.2f} | {statistics.mean(examined[r.tail]):.2f} "
+            f"| {max(examined):,} | {statistics.mean(rows[r.tail]):.1f} "
             f"| {100 * r.correct / max(1, r.planted):.1f}% | {r.false_positives:,} |"
         )
     if len(results) > 1:

@@ -175,6 +175,43 @@ def test_same_site_copies_are_left_to_same_site_dedup(db: Database) -> None:
     assert index.match("a:2", "a", "2022-01-03", None, ORIGINAL_1049) == Match(None)
 
 
+@pytest.mark.parametrize(
+    ("sites", "found"), [(neardup.BUCKET_LIMIT, True), (neardup.BUCKET_LIMIT + 1, False)]
+)
+def test_a_story_on_many_sites_is_found_up_to_the_bucket_limit(
+    db: Database, sites: int, found: bool
+) -> None:
+    """One copy on each of many sites shares its buckets with all of them; past BUCKET_LIMIT
+    other articles a bucket is stock text, and a lookup reads no more of it."""
+    index = NearDuplicateIndex(db)
+    for k in range(sites):
+        index.add(
+            f"s{k}:1",
+            f"s{k}",
+            "2021-12-29",
+            f"2024-05-01T{k // 60:02d}:{k % 60:02d}",
+            ORIGINAL_1049,
+        )
+    match = index.match("z:1", "z", "2022-01-03", None, ORIGINAL_1049)
+    assert match == Match("s0:1" if found else None)
+
+
+@pytest.mark.parametrize(
+    ("repeats", "found"), [(neardup.SITE_REPEATS, True), (neardup.SITE_REPEATS + 1, False)]
+)
+def test_text_one_site_repeats_is_no_witness(db: Database, repeats: int, found: bool) -> None:
+    """A band value that one site uses in more than SITE_REPEATS articles is that site's stock
+    text (a story appears once on a site); the article's own row never counts."""
+    index = NearDuplicateIndex(db)
+    for k in range(repeats):
+        index.add(f"a:{k}", "a", "2021-12-29", None, ORIGINAL_1049)
+    assert index.match("b:1", "b", "2022-01-03", None, ORIGINAL_1049).original_id == (
+        "a:0" if found else None
+    )
+    index.add("b:1", "b", "2022-01-03", None, ORIGINAL_1049)
+    assert index.original_of("b:1") == ("a:0" if found else None)
+
+
 COPIES = [
     ("vinhphuc:1049", "vinhphuc", "2021-12-29", ORIGINAL_1049),
     ("khcnvn:18066", "khcnvn", "2022-01-03", ORIGINAL_1049 + "\n\n(Sở KH&CN Vĩnh Phúc)"),
