@@ -415,7 +415,8 @@ class Plan:
         rng = self._rng(site, i, "text")
         span = (date(2025, 6, 30) - date(site.first_year, 1, 1)).days
         day = date(2025, 6, 30) - timedelta(days=int(span * (i + rng.random()) / site.count))
-        paragraphs = self.corpus.paragraphs(rng, day.year, int(rng.gauss(BODY_CHARS, 300)))
+        # At least one paragraph: a length drawn under zero (a few in a million) left none.
+        paragraphs = self.corpus.paragraphs(rng, day.year, max(1, int(rng.gauss(BODY_CHARS, 300))))
         boilerplate = []
         if rng.random() < 0.45:
             boilerplate = rng.sample(site.boilerplate, 2 if rng.random() < 0.15 else 1)
