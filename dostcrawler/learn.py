@@ -78,6 +78,7 @@ def learn_site(
 def profile_toml(site: LearnedSite) -> str:
     """The learned profile as TOML that `crawl --profile` and `parse --profile` accept."""
     profile = site.profile
+    article, keys = _article_table(site)
     lines = [
         f"# Learned by `dostcrawler learn` from {sum(t.pages for t in site.templates)} article",
         f"# pages of {profile.start_urls[0]}: review each selector, then set verified = true.",
@@ -88,12 +89,22 @@ def profile_toml(site: LearnedSite) -> str:
         f"domains = {_strings(list(profile.domains))}",
         f"start_urls = {_strings(list(profile.start_urls))}",
         "verified = false",
+        "# Until verified, these [article] keys are guesses the page's own witnesses may overrule.",
+        f"learned = {_strings(keys)}",
         "",
         "[article]",
+        *article,
     ]
+    return "\n".join(lines) + "\n"
+
+
+def _article_table(site: LearnedSite) -> tuple[list[str], list[str]]:
+    """The [article] table's lines, with a comment per field, and the keys it sets."""
+    lines: list[str] = []
+    keys: list[str] = []
     if not site.templates:
         lines.append("# No template could be learned: the generic rules apply.")
-    applied = [apply_template(profile, t) for t in site.templates]
+    applied = [apply_template(site.profile, t) for t in site.templates]
     for key in ("title", "date", "body"):
         selectors = _unique(s for p in applied for s in getattr(p.article, key))
         learned = [t.fields[key] for t in site.templates if key in t.fields]
@@ -101,18 +112,23 @@ def profile_toml(site: LearnedSite) -> str:
             lines.append(f"# {key} (template {n}): confidence {found.confidence}; {found.evidence}")
         if selectors and learned:
             lines.append(f"{key} = {_strings(selectors)}")
+            keys.append(key)
     remove = _unique(s for t in site.templates for s in t.remove)
     if remove:
         lines.append("# Blocks inside the body printed the same on most pages: template, cut.")
         lines.append(f"remove = {_strings(remove)}")
+        keys.append("remove")
     orders = {t.date_order for t in site.templates if t.date_order}
     if len(orders) == 1:
         lines.append("# The site's own date lines show which number is the day.")
         lines.append(f"date_order = {_string(orders.pop())}")
+        keys.append("date_order")
     days = sorted({d for t in site.templates for d in t.constant_days})
     if days:
-        lines.append(f"# Printed on every page, never a publication date: {', '.join(days)}")
-    return "\n".join(lines) + "\n"
+        lines.append("# Printed on every page: never a publication date.")
+        lines.append(f"template_days = {_strings(days)}")
+        keys.append("template_days")
+    return lines, keys
 
 
 def _unique(items: Any) -> list[str]:

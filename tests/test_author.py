@@ -146,8 +146,11 @@ def test_theo_credits_a_publication_an_organisation_or_a_web_address(
             ["Chi cục Tiêu chuẩn Đo lường Chất lượng"],
         ),
         ("Tác giả: Hoàng Lan - Đức Thịnh", ["Hoàng Lan", "Đức Thịnh"]),
+        # The template's label, then the writer's own.
+        ("Tác giả: Tin, ảnh: Bùi Minh", ["Bùi Minh"]),
         ("Tác giả: ", []),
     ],
 )
 def test_an_author_element_reads_the_writer_under_its_label(text: str, authors: list[str]) -> None:
     assert authors_from_text(text) == authors
+    assert read_byline(["Đoạn văn của bài.", text]).authors == authors

@@ -104,6 +104,14 @@ def test_unknown_site_suggests_the_known_ones() -> None:
             "unknown key 'listing.artcle_links' (did you mean 'listing.article_links'?)",
         ),
         (lambda t: t + "\n[broken", "not valid TOML"),
+        (
+            lambda t: t.replace("[article]", "[article]\ntemplate_days = ['10/01/2024']"),
+            "key 'article.template_days': expected days like '2024-01-10', got '10/01/2024'",
+        ),
+        (
+            lambda t: t.replace("verified = false", 'verified = false\nlearned = ["titel"]'),
+            "key 'learned': 'titel' is no key of this file's [article] table",
+        ),
     ],
 )
 def test_broken_profile_names_file_key_and_expectation(tmp_path: Path, edit, expected: str) -> None:  # type: ignore[no-untyped-def]

@@ -113,6 +113,20 @@ def test_a_profile_selector_wins_over_the_form(tmp_path: Path) -> None:
     assert got.fields["title"] == "profile"
 
 
+def test_a_learned_selector_gives_way_to_the_form_until_verified(tmp_path: Path) -> None:
+    """`learn` lists the keys it guessed: until a person sets verified = true, the form's
+    labelled title row overrules a learned selector, as in the crawl that learned it."""
+    toml = tmp_path / "mysite.toml"
+    toml.write_text(MYSITE.replace("[article]", 'learned = ["title"]\n\n[article]'), "utf-8")
+    got = extract_article(_page(FULL_FORM), URL, profile=load_profile_file(toml))
+    assert got.title == "Hội thảo chuyển đổi số trong sản xuất nông nghiệp"
+    assert got.fields["title"] == "form"
+    toml.write_text(toml.read_text("utf-8").replace("learned =", "verified = true\nlearned ="))
+    got = extract_article(_page(FULL_FORM), URL, profile=load_profile_file(toml))
+    assert got.title == "Tin tức - Hội thảo chuyển đổi số trong nông nghiệp"
+    assert got.fields["title"] == "profile"
+
+
 def test_the_crawl_day_is_a_date_only_when_page_and_listing_both_say_so() -> None:
     """The "today" banner dates nothing; an article published that day, whose listing entry
     also shows that day, keeps its date (a daily run finds exactly such articles)."""

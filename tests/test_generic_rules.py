@@ -9,9 +9,11 @@ from dataclasses import replace
 from lxml import html as lxml_html
 
 from dostcrawler.extract.article import Extraction, ListingHint, extract_article
+from dostcrawler.extract.dates import parse_date
 from dostcrawler.extract.generic import date_near_title, find_title
 from dostcrawler.profiles import generic_profile
 from dostcrawler.profiles.model import ArticleRules
+from tests.conftest import ROOT
 
 PAGE = """<html><body>
 <div id="logo"><h1>SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH BẮC NINH</h1></div>
@@ -170,9 +172,28 @@ HEADLINE = "Triển khai Chiến lược sở hữu trí tuệ đến năm 2030"
 
 
 def test_the_site_name_without_diacritics_is_no_headline() -> None:
-    """An ASCII <title> shared by every page of an old site names the site, not the article."""
+    """An ASCII <title> shared by every page of an old site names the site, not the article:
+    the headline is the bold line over the body, and the date line under it is the date."""
     got = extract_article(OLD_TEMPLATE.format(headline=HEADLINE), "http://dost.camau.gov.vn/a")
-    assert got.title is None
+    assert got.title == HEADLINE
+    assert got.published_at == "2020-03-26"
+
+
+def test_an_old_template_headline_is_no_box_heading_link_or_lead() -> None:
+    """Past the bold headline's cell, a box heading (a few words), a bold sidebar link and a
+    bold lead (a sentence with its full stop) are no headlines: with none of them the page
+    has no title rather than a wrong one."""
+    lead = (
+        "<b>Bộ Khoa học và Công nghệ đã ban hành kế hoạch triển khai Chiến lược sở hữu trí tuệ"
+        " đến năm 2030.</b>"
+    )
+    for line in ("<b>TIN TỨC - SỰ KIỆN</b>", f"<b><a href='/tin/1'>{HEADLINE}</a></b>", lead):
+        page = OLD_TEMPLATE.format(headline=HEADLINE).replace(
+            f'<font size="3"><b>{HEADLINE}</b></font>', line
+        )
+        assert line in page
+        got = extract_article(page, "http://dost.camau.gov.vn/a")
+        assert got.title is None, line
 
 
 def test_a_page_in_combining_marks_is_read_as_composed_text() -> None:
@@ -251,3 +272,91 @@ def test_the_caption_under_a_pasted_photo_line_is_no_body_text() -> None:
     <p class="MsoNormal">{text}</p></div></body></html>"""
     got = extract_article(page, "https://sokhcn.tuyenquang.gov.vn/tin-tuc/a-87342.html")
     assert got.body == f"{text}\n\n{text}"
+
+
+def test_a_day_the_site_prints_everywhere_dates_only_through_a_learned_date_node() -> None:
+    """The profile's template_days (the "today" banner's day) date no page by a guess; a
+    learned date node, which prints another day on each page, still dates its own page."""
+    page = OLD_TEMPLATE.format(headline=HEADLINE)
+    banner = ArticleRules(template_days=("2020-03-26",))
+    profile = replace(generic_profile("http://dost.camau.gov.vn/"), article=banner)
+    got = extract_article(page, "http://dost.camau.gov.vn/a", profile=profile)
+    assert got.published_at is None
+    learned = replace(
+        profile,
+        article=replace(banner, date=("td.ngay",)),
+        learned_keys=frozenset({"article.date"}),
+    )
+    got = extract_article(page, "http://dost.camau.gov.vn/a", profile=learned)
+    assert got.published_at == "2020-03-26"
+
+
+def test_a_utc_stamp_takes_vietnam_time_only_when_the_listing_says_that_day() -> None:
+    """article:published_time in UTC is kept as written, unless the listing's day is its day
+    at +07:00: then both witnesses give the reader's day."""
+    page = (
+        OLD_TEMPLATE.format(headline=HEADLINE)
+        .replace('<td class="ngay">Thứ năm, ngày 26/3/2020</td>', "<td></td>")
+        .replace(
+            "<head>",
+            '<head><meta property="article:published_time" content="2020-03-25T23:15:00Z">',
+        )
+    )
+    url = "http://dost.camau.gov.vn/a"
+    assert extract_article(page, url).published_at == "2020-03-25T23:15:00+00:00"
+    listed = ListingHint(title=HEADLINE, date=parse_date("26/03/2020"))
+    assert extract_article(page, url, hint=listed).published_at == "2020-03-26T06:15:00+07:00"
+    other = ListingHint(title=HEADLINE, date=parse_date("27/03/2020"))
+    assert extract_article(page, url, hint=other).published_at == "2020-03-25T23:15:00+00:00"
+
+
+def test_a_short_notice_under_a_learned_selector_is_its_body() -> None:
+    """A notice whose whole body is one line pointing at its PDF: the learned selector's short
+    reading stands, since falling back (trafilatura reads the page's layout table) finds no
+    more of the article's text."""
+    page = (ROOT / "tests/sites/haiduong/files/article-13490.html").read_text("utf-8")
+    profile = replace(
+        generic_profile("https://haiduongdost.gov.vn/"),
+        article=ArticleRules(body=("div.article-content",)),
+        learned_keys=frozenset({"article.body"}),
+    )
+    got = extract_article(page, "https://haiduongdost.gov.vn/article/a/13490", profile=profile)
+    assert got.body == "Thông tin chi tiết xem tại đây."
+    assert got.fields["body"] == "learned"
+    assert [a["url"].rsplit("/", 1)[-1] for a in got.attachments] == [
+        "1025-TB-SKHCN-tuyen-chon-nhiem-vu-2022.pdf"
+    ]
+
+
+PORTAL_BODY = 3 * (
+    "<p>Đến nay, 100% văn bản đi, đến của Sở (trừ văn bản mật) được xử lý trên môi trường mạng,"
+    " rút ngắn thời gian xử lý hồ sơ và tiết kiệm chi phí in ấn cho cơ quan, đơn vị.</p>"
+)
+
+
+def test_a_labelled_date_line_after_the_body_dates_a_page_without_a_headline() -> None:
+    """A portal printing its headline only in <title> and "Ngày đăng: ..." under the body; a
+    line there without the label ("Lượt xem", an unlabelled day) dates nothing."""
+    page = (
+        "<html><head><title>Chuyển đổi số trong cơ quan Sở</title></head><body>"
+        f"<div class='content'>{PORTAL_BODY}</div><div class='meta'>{{line}}</div></body></html>"
+    )
+    url = "https://skhcn.quangngai.gov.vn/pages_tin-tuc/chi-tiet?dDocName=PORTAL474951"
+    got = extract_article(page.format(line="Ngày đăng: 09/08/2023 14:05"), url)
+    assert got.published_at == "2023-08-09T14:05:00+07:00"
+    assert extract_article(page.format(line="Lượt xem: 09/08/2023"), url).published_at is None
+
+
+def test_a_banner_day_above_the_headline_gives_way_to_the_page_metadata() -> None:
+    """ "Thứ Tư, 10/01/2024" in the header over a headline with no date line under it, and an
+    article:published_time of another day: the metadata's day is the article's."""
+    page = (
+        '<html><head><meta property="article:published_time" content="2023-11-14T06:15:00+07:00">'
+        f"</head><body><div class='top'>Thứ Tư, 10/01/2024</div><h1>{HEADLINE}</h1>"
+        f"<div class='content'>{PORTAL_BODY}</div></body></html>"
+    )
+    got = extract_article(page, "https://sokhcn.travinh.gov.vn/view-article/a")
+    assert got.published_at == "2023-11-14T06:15:00+07:00"
+    agreeing = page.replace("2023-11-14T06:15:00+07:00", "2024-01-10T08:00:00+07:00")
+    got = extract_article(agreeing, "https://sokhcn.travinh.gov.vn/view-article/a")
+    assert got.published_at == "2024-01-10"

@@ -6,8 +6,10 @@ Every field records where it came from (`fields`), and nothing is invented: a mi
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urljoin
 
@@ -18,7 +20,7 @@ from dostcrawler.extract import author as bylines
 from dostcrawler.extract import body as bodies
 from dostcrawler.extract import form as forms
 from dostcrawler.extract import generic
-from dostcrawler.extract.dates import ParsedDate, order_shown, parse_date
+from dostcrawler.extract.dates import ParsedDate, in_vietnam_time, order_shown, parse_date
 from dostcrawler.extract.select import first_text, select
 from dostcrawler.extract.text import Block, clean_text
 from dostcrawler.extract.urls import attachment_media_type
@@ -111,6 +113,8 @@ def extract_article(
     if profile is not None:
         from dostcrawler.platforms import PLATFORMS
 
+        reject_days = reject_days | frozenset(profile.article.template_days)
+
         html = PLATFORMS[profile.platform].prepare(url, html)
     if not unicodedata.is_normalized("NFC", html):
         # windows-1258 writes tone marks as combining characters, and Word pastes keep them:
@@ -133,7 +137,13 @@ def extract_article(
         out.title, title_el = None, None
         out.fields.pop("title", None)
     body_el = _extract_body(sel, root, layers, url, template_texts, form, out)
-    _extract_date(sel, root, title_el, layers, url, hint, month_first, reject_days, form, out)
+    if out.title is None and body_el is not None and not layers.profile_reads("title"):
+        headline = generic.headline_before(root, body_el)
+        text = clean_text(headline.text_content()) if headline is not None else ""
+        if text and text.casefold() not in template_texts:
+            title_el, out.title, out.fields["title"] = headline, text, "generic"
+    anchors = (title_el, body_el)
+    _extract_date(sel, root, anchors, layers, url, hint, month_first, reject_days, form, out)
     _extract_lead_and_category(sel, layers, hint, form, out)
     _extract_credits(sel, url, layers, form, out)
     if body_el is not None:
@@ -294,13 +304,17 @@ def _extract_body(
     origin = origin if matches else "generic"
     cleaned, blocks = _read_body(element, remove, layers, out.title, origin)
     if matches and origin != "profile" and _too_short(blocks):
-        # The guess matched an empty or tiny block: fall back as if it had matched nothing.
-        element, origin = generic.find_body(root), "generic"
-        cleaned, blocks = _read_body(element, remove, layers, out.title, origin)
+        # The guess matched an empty or tiny block: fall back as if it had matched nothing,
+        # unless that reads even less (a short notice is a short body, not a miss).
+        found = generic.find_body(root)
+        found_cleaned, found_blocks = _read_body(found, remove, layers, out.title, "generic")
+        if _letters(b.text for b in found_blocks) > _letters(b.text for b in blocks):
+            element, cleaned, blocks, origin = found, found_cleaned, found_blocks, "generic"
     paragraphs = [b.text for b in blocks]
     if _too_short(blocks) and origin != "profile":
-        paragraphs, origin = _trafilatura_paragraphs(sel.get()), "trafilatura"
-        blocks = []
+        fallback = _trafilatura_paragraphs(sel.get())
+        if _letters(p for p in fallback if p != out.title) > _letters(paragraphs):
+            paragraphs, origin, blocks = fallback, "trafilatura", []
     byline = bylines.read_byline(paragraphs)
     out.authors, out.source = byline.authors, byline.source
     if byline.authors:
@@ -343,6 +357,11 @@ def _read_body(
 
 def _too_short(blocks: list[Block]) -> bool:
     return sum(len(b.text) for b in blocks) < MIN_BODY_CHARS
+
+
+def _letters(texts: Iterable[str]) -> int:
+    """How much text a reading holds: its letters (a table's "|" rules are none)."""
+    return sum(map(str.isalpha, itertools.chain.from_iterable(texts)))
 
 
 def _credits_after_body(body: lxml_html.HtmlElement, layers: _Layers, out: Extraction) -> None:
@@ -402,14 +421,17 @@ def _trafilatura_paragraphs(html: str) -> list[str]:
     text = trafilatura.extract(
         html, include_comments=False, include_tables=True, favor_precision=True
     )
-    blocks = [Block(text=clean_text(line)) for line in (text or "").split("\n") if clean_text(line)]
+    # It writes a layout table's empty cells as "|" lines: a line without a letter or a
+    # digit is no text of the article.
+    lines = (clean_text(line) for line in (text or "").split("\n"))
+    blocks = [Block(text=line) for line in lines if any(map(str.isalnum, line))]
     return [block.text for block in bodies.clean_blocks(blocks, keep_captions=True)]
 
 
 def _extract_date(
     sel: Selector,
     root: lxml_html.HtmlElement,
-    title_el: lxml_html.HtmlElement | None,
+    anchors: tuple[lxml_html.HtmlElement | None, lxml_html.HtmlElement | None],
     layers: _Layers,
     url: str,
     hint: ListingHint | None,
@@ -418,12 +440,16 @@ def _extract_date(
     form: forms.Form | None,
     out: Extraction,
 ) -> None:
+    title_el, body_el = anchors
     selectors, origin = layers.get("date")
     # A day the template prints on every page (or the crawl day) is the page's own date only
     # when two witnesses say so: the page and its listing entry. Articles of the crawl day
     # are what a daily run finds; the "today" banner alone dates nothing.
     listed_day = hint.date.value[:10] if hint and hint.date else None
     page_reject = reject_days - {listed_day} if listed_day else reject_days
+    # A learned date node is one the site's pages print different days in: the day it shows
+    # is this page's own even where the banner shows the same (the newest article's day).
+    node_reject = page_reject - frozenset(layers.rules.template_days)
     candidates: list[tuple[ParsedDate | None, str]] = []
     lines: dict[str, str] = {}
     found = first_text(sel, selectors)
@@ -440,18 +466,35 @@ def _extract_date(
         lines[origin] = line
     if shown := _form_text(form, "date", origin):
         candidates.insert(0, (parse_date(shown, month_first=month_first), "form"))
+    meta = generic.metadata_date(sel, month_first=month_first)
     near_title = generic.date_line_near_title(
         root, title_el, month_first=month_first, reject_days=page_reject
     )
+    if near_title and meta and not _same_day(near_title[0], meta[0]):
+        # A day the page's own metadata contradicts, when it is printed above the headline,
+        # is the banner's ("Thứ Tư, 10/01/2024"): only a line below the headline stands.
+        near_title = generic.date_line_near_title(
+            root, title_el, month_first=month_first, reject_days=page_reject, look_above=False
+        )
     candidates.append((near_title[0] if near_title else None, "generic"))
     if near_title:
         lines["generic"] = near_title[1]
-    if meta := generic.metadata_date(sel, month_first=month_first):
+    if meta:
         candidates.append(meta)
+    if body_el is not None and (labelled := _labelled_date_after(body_el, month_first)):
+        candidates.append((labelled[0], "generic"))
+        lines.setdefault("generic", labelled[1])
     candidates.append((hint.date if hint else None, "listing"))
     candidates.append((generic.url_date(url), "url"))
     for parsed, source in candidates:
-        rejected = reject_days if source in ("listing", "url") else page_reject
+        rejected = {"listing": reject_days, "url": reject_days, "learned": node_reject}.get(
+            source, page_reject
+        )
+        if parsed is not None and listed_day and parsed.value[:10] != listed_day:
+            # A zoned time (UTC in the metadata) is kept as written, unless the listing's day
+            # is its day at +07:00: then the two witnesses agree on the reader's day.
+            local = in_vietnam_time(parsed)
+            parsed = local if local.value[:10] == listed_day else parsed
         if parsed is not None and parsed.value[:10] not in rejected:
             if not parsed.has_time and (timed := generic.time_of_day(root, parsed.value[:10])):
                 parsed = replace(parsed, value=timed.value, has_time=True)
@@ -459,6 +502,27 @@ def _extract_date(
             out.date_source = out.fields["published_at"] = source
             out.date_line = lines.get(source)
             return
+
+
+def _labelled_date_after(
+    body: lxml_html.HtmlElement, month_first: bool
+) -> tuple[ParsedDate, str] | None:
+    """A "Ngày đăng: 09/08/2023 14:05" line just after the body (a portal that prints its
+    headline only in <title> has no line under the headline to look at): its label says
+    whose date it is."""
+    for element in _elements_after(body, AFTER_BODY_ELEMENTS):
+        text = clean_text(element.text_content())
+        label, colon, _ = text.partition(":")
+        labelled = colon and forms.LABELS.get(label.strip().casefold()) == "date"
+        if labelled and len(text) <= generic.DATE_LINE_MAX_CHARS:
+            parsed = parse_date(text, month_first=month_first)
+            return (parsed, text) if parsed else None
+    return None
+
+
+def _same_day(shown: ParsedDate, stamp: ParsedDate) -> bool:
+    """A printed date and a machine-readable one name the same day, in its zone or at +07:00."""
+    return shown.value[:10] in (stamp.value[:10], in_vietnam_time(stamp).value[:10])
 
 
 def _extract_lead_and_category(

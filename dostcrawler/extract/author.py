@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from dostcrawler.extract.text import clean_text
 
+# Labels may follow one another: a template's "Tác giả:" before the writer's own "Tin, ảnh:".
 AUTHOR_LABEL = re.compile(
-    r"^(?:tác giả(?:\s+bài\s+viết)?|tin(?:\s*(?:,|và|-|&)\s*ảnh)?|bài(?:\s*(?:,|và|-|&)\s*ảnh)?|"
-    r"người viết|phóng viên|pv|btv|nhóm pv|bài viết|thực hiện|author|written by)\s*:\s*"
+    r"^(?:(?:tác giả(?:\s+bài\s+viết)?|tin(?:\s*(?:,|và|-|&)\s*ảnh)?|bài(?:\s*(?:,|và|-|&)\s*ảnh)?|"
+    r"người viết|phóng viên|pv|btv|nhóm pv|bài viết|thực hiện|author|written by)\s*:\s*)+"
     r"(?P<value>.+)$",
     re.IGNORECASE,
 )
@@ -43,7 +44,9 @@ NAME_SEPARATORS = re.compile(r"\s+(?:-|–|—|&|và)\s+|\s*[,;/]\s*")
 ORGANISATION_WORDS = re.compile(
     r"^(?:sở|phòng|trung tâm|chi cục|văn phòng|thanh tra|ban|ủy ban|uỷ ban|ubnd|báo|đài|"
     r"cổng|viện|trường|công ty|hội|liên hiệp|cục|bộ|tổng cục|tạp chí|thông tấn|ttxvn|vnexpress|"
-    r"tỉnh|huyện|thành phố|hợp tác xã|htx|đảng ủy|đảng uỷ|đoàn|bbt|ban biên tập)\b",
+    r"tỉnh|huyện|thành phố|hợp tác xã|htx|đảng ủy|đảng uỷ|đoàn|bbt|ban biên tập|trạm|hạt kiểm lâm|"
+    r"bệnh viện|học viện|đại học|xí nghiệp|nhà máy|tập đoàn|tổng công ty|chi nhánh|hiệp hội|"
+    r"liên đoàn|mặt trận|vườn quốc gia|ngân hàng|quỹ|kho bạc)\b",
     re.IGNORECASE,
 )
 # Words that start the name of a publication, whose writers' texts are its own.
@@ -165,10 +168,9 @@ def _leading_byline(paragraphs: list[str]) -> Byline:
 
 def _read_labelled(text: str, byline: Byline) -> bool:
     if match := AUTHOR_LABEL.match(text):
-        value, unit = match["value"], None
-        if bracket := re.search(r"\(([^()]+)\)\s*$", value):
-            value, unit = value[: bracket.start()], clean_text(bracket[1])
-        names = split_names(value)
+        # A credit as credit_line reads it ("Name (Unit)", "Name - Unit"), else the value as
+        # printed: under a label, a unit or a pen name is the writer.
+        names, unit = credit_line(text) or (split_names(match["value"]), None)
         if names and not byline.authors:
             byline.authors = names
             byline.source = byline.source or _publication(unit)

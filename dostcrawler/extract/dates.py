@@ -110,6 +110,14 @@ _DATEPARSER_SETTINGS = {
 }
 
 
+def in_vietnam_time(parsed: ParsedDate) -> ParsedDate:
+    """The same instant at +07:00 (a value with a time and another zone), else as it is."""
+    if not parsed.has_time or parsed.value.endswith("+07:00"):
+        return parsed
+    moment = datetime.fromisoformat(parsed.value).astimezone(VN_TZ)
+    return ParsedDate(moment.isoformat(), parsed.raw, True)
+
+
 def parse_date(
     text: str, *, month_first: bool = False, now: datetime | None = None
 ) -> ParsedDate | None:

@@ -59,6 +59,10 @@ TITLE_HINT = re.compile(r"title|tieude|tieu-de|tieu_de|headline|heading", re.IGN
 TITLE_TAGS = ("h1", "h2", "h3")
 PAGE_TAGS = frozenset({"html", "body"})
 HEADLINE_MIN_WORDS = 5
+# Old templates mark a headline by its type alone (<b><font size=4>...</font></b> in a cell).
+EMPHASIS_TAGS = ("b", "strong", "font")
+LINE_BLOCKS = ("td", "div", "p", "li", "th")
+HEADLINE_MAX_CHARS = 250
 # A listing's link text shorter than this ("Xem tiếp") names no article.
 MIN_WITNESS_CHARS = 20
 INLINE_WRAPPERS = frozenset({"font", "span", "b", "strong", "em", "i", "u", "small", "big"})
@@ -205,6 +209,35 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
     return sentences[0] if sentences else None
 
 
+def headline_before(
+    root: lxml_html.HtmlElement, body: lxml_html.HtmlElement
+) -> lxml_html.HtmlElement | None:
+    """An old template's headline, where no heading is marked and <title> is only the site's
+    name: a bold or large-font line that is the whole text of its cell or block, the last such
+    before the body. A sidebar's headlines are links, a box's heading is a few words, and a
+    lead paragraph ends with a full stop, as a headline does not."""
+    noise = noise_flags(root)
+    found = None
+    for element in root.iter():
+        if element is body:
+            return found
+        if element.tag not in EMPHASIS_TAGS or noise.get(element):
+            continue
+        text = clean_text(element.text_content())
+        block = next((a for a in element.iterancestors() if a.tag in LINE_BLOCKS), None)
+        if (
+            block is not None
+            and clean_text(block.text_content()) == text
+            and sentence_long(text)
+            and len(text) <= HEADLINE_MAX_CHARS
+            and not text.endswith(".")
+            and next(element.iter("a"), None) is None
+            and not any(a.tag == "a" for a in element.iterancestors())
+        ):
+            found = element
+    return None
+
+
 def sentence_long(text: str) -> bool:
     """As long as a headline: HEADLINE_MIN_WORDS words ("TIN TỨC - SỰ KIỆN" has four)."""
     return len(re.findall(r"\w+", text)) >= HEADLINE_MIN_WORDS and not is_site_name(text)
@@ -293,12 +326,14 @@ def date_line_near_title(
     *,
     month_first: bool,
     reject_days: frozenset[str] = frozenset(),
+    look_above: bool = True,
 ) -> tuple[ParsedDate, str] | None:
-    """The date near the headline (see date_near_title) and the whole line it stands in."""
+    """The date near the headline (see date_near_title) and the whole line it stands in;
+    below the headline only unless `look_above`."""
     if title is None:
         return None
     after, before = _text_around(root, title)
-    for element, text in (*after, *before):
+    for element, text in (*after, *(before if look_above else ())):
         if len(text) > DATE_LINE_MAX_CHARS or TODAY_BANNER.search(text):
             continue
         parsed = parse_date(text, month_first=month_first)

@@ -34,6 +34,7 @@ from dostcrawler.profiles.model import (
 # egg, where the bundled profiles are entries of the zip, not files on disk.
 SITES_DIR: Traversable = files("dostcrawler.profiles") / "sites"
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SECTIONS: dict[str, type[Any]] = {
     "listing": ListingRules,
     "article": ArticleRules,
@@ -135,8 +136,8 @@ def build_profile(data: dict[str, Any], *, source: str) -> SiteProfile:
 
     top = _top_level_fields()
     for key in data:
-        if key not in top and key not in SECTIONS:
-            _unknown_key(source, key, [*top, *SECTIONS])
+        if key not in top and key not in SECTIONS and key != "learned":
+            _unknown_key(source, key, [*top, "learned", *SECTIONS])
     for key, (_, required) in top.items():
         if required and key not in data:
             raise ProfileError(f"{source}: missing key '{key}'")
@@ -159,6 +160,7 @@ def build_profile(data: dict[str, Any], *, source: str) -> SiteProfile:
     for key, (hint, _) in top.items():
         if key in data:
             values[key] = _typed(source, key, data[key], hint)
+    values["learned_keys"] = _learned_keys(source, data, values["own_keys"])
     if not SLUG.match(values["name"]):
         raise ProfileError(
             f"{source}: key 'name': expected an ASCII slug like 'vinhphuc', got '{values['name']}'"
@@ -173,6 +175,22 @@ def build_profile(data: dict[str, Any], *, source: str) -> SiteProfile:
             raise ProfileError(f"{source}: '{section}' must be a table ([{section}])")
         values[section] = _build_section(source, section, cls, preset.get(section, {}), table)
     return SiteProfile(**values)
+
+
+def _learned_keys(source: str, data: dict[str, Any], own_keys: frozenset[str]) -> frozenset[str]:
+    """The [article] keys `learned` names (written by `dostcrawler learn`): until the profile
+    is verified they are guesses, as a crawl's own learned template is, which the page's
+    stronger witnesses (a form's labelled title row, a gallery) overrule; once a person has
+    reviewed them (verified = true) they are the profile's word."""
+    names = _typed(source, "learned", data.get("learned", ()), tuple[str, ...])
+    for name in names:
+        if f"article.{name}" not in own_keys:
+            raise ProfileError(
+                f"{source}: key 'learned': '{name}' is no key of this file's [article] table"
+            )
+    if data.get("verified") is True:
+        return frozenset()
+    return frozenset(f"article.{name}" for name in names)
 
 
 def profile_from_data(source_data: str, *, source: str) -> SiteProfile:
@@ -192,7 +210,7 @@ def _type_hints(cls: type[Any]) -> dict[str, Any]:
 
 def _top_level_fields() -> dict[str, tuple[Any, bool]]:
     hints = _type_hints(SiteProfile)
-    skipped = {"path", "own_keys", *SECTIONS}
+    skipped = {"path", "own_keys", "learned_keys", *SECTIONS}
     return {
         f.name: (hints[f.name], f.default is MISSING and f.default_factory is MISSING)
         for f in fields(SiteProfile)
@@ -217,7 +235,14 @@ def _build_section(
         key: _typed(source, f"{section}.{key}", value, hints[key]) for key, value in merged.items()
     }
     for key, value in values.items():
-        if hints[key] == tuple[str, ...]:
+        if (section, key) == ("article", "template_days"):
+            for day in value:
+                if not DAY.fullmatch(day):
+                    raise ProfileError(
+                        f"{source}: key 'article.template_days': expected days like "
+                        f"'2024-01-10', got '{day}'"
+                    )
+        elif hints[key] == tuple[str, ...]:
             for selector in value:
                 _check_selector(source, f"{section}.{key}", selector)
     if section == "listing" and values.get("strategy", "html") not in LISTING_STRATEGIES:

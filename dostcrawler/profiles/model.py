@@ -54,6 +54,9 @@ class ArticleRules:
     remove: Selectors = ()
     keep_captions: bool = False
     date_order: str = "dmy"
+    # Days (YYYY-MM-DD) the site prints on every page, a founding year's or a frozen "today"
+    # banner's: never an article's publication date.
+    template_days: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
