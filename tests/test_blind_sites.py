@@ -24,12 +24,15 @@ from tests.conftest import LocalCrawl, crawl_locally, run_cli
 from tests.sitefixtures import BLIND_SITES_DIR, FixtureSite, fixture_sites
 
 BLIND = fixture_sites(BLIND_SITES_DIR)
-# Measured on 2026-12-07 (see the README's Benchmarks), 19 sites and 171 articles: at least 0.98
-# per field on a crawl, 0.96 on one page alone, and 162 of 171 articles right with a learned
-# profile (the issue's target is 100%). These floors keep what was reached from sliding back.
+# Measured on 2026-12-07 (see the README's Benchmarks), 19 sites and 171 articles: at least 0.99
+# per field on a crawl, 0.98 every field on one page alone, and with a learned profile 170 of
+# 171 articles right in a crawl, 167 on one page alone (where a day only the listing prints
+# is unknown); the old fixture sites 148 of 148 both ways. The issue's target is 100%. These
+# floors keep what was reached from sliding back.
 FIELD_FLOOR = 0.98
-PARSE_FLOOR = 0.95
-LEARNED_FLOOR = 0.94
+PARSE_FLOOR = 0.97
+LEARNED_CRAWL_FLOOR = 0.99
+LEARNED_PARSE_FLOOR = 0.97
 
 
 @pytest.fixture(scope="module")
@@ -153,20 +156,32 @@ def test_no_article_gets_a_day_printed_on_every_page(
 
 
 def test_learned_profiles_get_the_articles_right(tmp_path: Path) -> None:
-    """`learn` writes a TOML that `parse --profile` accepts as it is; with it, the articles of
-    every blind site have every field right."""
-    misses, total = [], 0
-    for site in BLIND:
-        profile = _learn(site, tmp_path)
+    """`learn` writes a TOML that `crawl --profile` and `parse --profile` accept as it is;
+    with it, the articles of every fixture site, blind and old, have every field right."""
+    crawled: list[str] = []
+    parsed: list[str] = []
+    total = 0
+    for number, site in enumerate((*BLIND, *fixture_sites())):
+        workdir = tmp_path / str(number)  # an old and a blind site may share a name
+        workdir.mkdir()
+        profile = _learn(site, workdir)
         assert profile.name == site.name
+        toml = str(workdir / f"{site.name}.toml")
+        records = _records(
+            site, crawl_locally(site.folder, workdir, "--profile", toml, "--no-warc")
+        )
         for article in site.articles:
             total += 1
+            record = records.get(article["path"], {})
+            if bad := [f for f in FIELDS if not field_correct(f, record, article)]:
+                crawled.append(f"{site.name}{article['path']}: {bad}")
             record = parse_saved_page(
                 site.page_bytes(article["path"]), site.origin + article["path"], profile
             )
             if bad := [f for f in FIELDS if not field_correct(f, record, article)]:
-                misses.append(f"{site.name}{article['path']}: {bad}")
-    assert 1 - len(misses) / total >= LEARNED_FLOOR, "\n".join(misses)
+                parsed.append(f"{site.name}{article['path']}: {bad}")
+    assert 1 - len(crawled) / total >= LEARNED_CRAWL_FLOOR, "\n".join(crawled)
+    assert 1 - len(parsed) / total >= LEARNED_PARSE_FLOOR, "\n".join(parsed)
 
 
 def _learn(site: FixtureSite, tmp_path: Path) -> SiteProfile:
@@ -188,7 +203,10 @@ def _learn(site: FixtureSite, tmp_path: Path) -> SiteProfile:
     assert result.returncode == 0, result.stderr[-2000:]
     text = output.read_text("utf-8")
     assert "verified = false" in text and "# title (template 1): confidence" in text
-    return load_profile_file(str(output))
+    profile = load_profile_file(str(output))
+    # What it guessed stays a guess, as in the crawl that learned it.
+    assert profile.learned_keys and profile.learned_keys <= profile.own_keys
+    return profile
 
 
 def test_name_options_go_with_one_start_url(tmp_path: Path) -> None:
