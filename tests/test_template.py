@@ -144,9 +144,7 @@ def test_learner_flushes_what_it_holds_when_the_crawl_runs_dry() -> None:
 def test_pages_of_two_layouts_held_together_learn_a_template_each() -> None:
     """camau serves classic ASP pages and ASP.NET pages side by side, met in turn by its
     listing: together they share too little to learn from; each layout's own pages do."""
-    site = next(
-        s for s in fixture_sites(BLIND_SITES_DIR.parent / "blind_holdout") if s.name == "camau"
-    )
+    site = next(s for s in fixture_sites(BLIND_SITES_DIR) if s.name == "camau")
     learner = TemplateLearner(learn_after=5)
     held = [HeldPage(_Response(p), f"id{n}", _hint()) for n, p in enumerate(_samples(site))]
     placed = [pair for page in held for pair in learner.place(page)] + learner.flush()

@@ -539,7 +539,11 @@ def _extract_lead_and_category(
         # The form's own summary row, even when empty: no other block is then the lead.
         lead, origin = summary or None, "form"
     elif found is None and not selectors:
-        found, origin = first_text(sel, tuple(GENERIC_LEAD_HINT.split(", "))), "generic"
+        # Most pages have none: one pass over the page for them all says so, before the
+        # alternatives are tried in their order.
+        hinted = sel.css(GENERIC_LEAD_HINT)
+        found = first_text(sel, tuple(GENERIC_LEAD_HINT.split(", "))) if hinted else None
+        origin = "generic"
         lead = found[0] if found else out.bold_opening
     if lead:
         out.lead, out.fields["lead"] = lead, origin

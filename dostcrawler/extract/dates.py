@@ -270,8 +270,11 @@ def _parse_with_dateparser(text: str, month_first: bool, today: date) -> ParsedD
     return _accept(found if _CLOCK_RE.search(cleaned) else found.date(), raw, today)
 
 
-# Numeric dates anywhere in a page: "25/8/2022", "08-31-2022".
-_NUMERIC_ANYWHERE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)\d\d(?![\d/.-])")
+# Numeric dates anywhere in a page: "25/8/2022", "08-31-2022". The year is found first (a
+# scan for a separator, which the regex engine does fast), then its day and month just before
+# it: a pattern starting with a lookbehind and \d would be tried at every character.
+_YEAR_ANYWHERE = re.compile(r"[/.-](?:19|20)\d\d(?![\d/.-])")
+_DAY_MONTH_BEFORE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})$")
 
 
 def order_shown(html: str) -> bool | None:
@@ -280,7 +283,11 @@ def order_shown(html: str) -> bool | None:
     round, None when they never say, or say both (a US server's stamp beside an editor's
     Vietnamese date line)."""
     day_first = month_first = False
-    for first, second in _NUMERIC_ANYWHERE.findall(html):
+    for year in _YEAR_ANYWHERE.finditer(html):
+        end = year.start()
+        if not (found := _DAY_MONTH_BEFORE.search(html, max(0, end - 6), end)):
+            continue
+        first, second = found.groups()
         day_first |= int(first) > 12 >= int(second)
         month_first |= int(second) > 12 >= int(first)
     if day_first == month_first:
