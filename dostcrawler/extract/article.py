@@ -113,9 +113,8 @@ def extract_article(
     if profile is not None:
         from dostcrawler.platforms import PLATFORMS
 
-        reject_days = reject_days | frozenset(profile.article.template_days)
-
         html = PLATFORMS[profile.platform].prepare(url, html)
+        reject_days = reject_days | frozenset(profile.article.template_days)
     if not unicodedata.is_normalized("NFC", html):
         # windows-1258 writes tone marks as combining characters, and Word pastes keep them:
         # read as the composed text a listing, a <title> or a search prints.
