@@ -6,11 +6,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 
+import pytest
 from lxml import html as lxml_html
+from parsel import Selector
 
-from dostcrawler.extract.article import Extraction, ListingHint, extract_article
+from dostcrawler.extract.article import GENERIC_LEAD_HINT, Extraction, ListingHint, extract_article
 from dostcrawler.extract.dates import parse_date
 from dostcrawler.extract.generic import date_near_title, find_title
+from dostcrawler.extract.select import any_of
 from dostcrawler.profiles import generic_profile
 from dostcrawler.profiles.model import ArticleRules
 from tests.conftest import ROOT
@@ -360,3 +363,17 @@ def test_a_banner_day_above_the_headline_gives_way_to_the_page_metadata() -> Non
     agreeing = page.replace("2023-11-14T06:15:00+07:00", "2024-01-10T08:00:00+07:00")
     got = extract_article(agreeing, "https://sokhcn.travinh.gov.vn/view-article/a")
     assert got.published_at == "2024-01-10"
+
+
+def test_one_walk_union_finds_what_the_css_union_finds() -> None:
+    """`any_of` is the lead hints' CSS union as one XPath walk: the same elements, in page
+    order, on every fixture page; a combinator, which it cannot express, is refused."""
+    found = 0
+    for page in sorted(ROOT.glob("tests/*sites/*/files/*.htm*")):
+        sel = Selector(text=page.read_bytes().decode("utf-8", "replace"))
+        want = [s.root for s in sel.css(GENERIC_LEAD_HINT)]
+        assert [s.root for s in sel.xpath(any_of(GENERIC_LEAD_HINT))] == want, page
+        found += bool(want)
+    assert found > 20
+    with pytest.raises(ValueError, match="combinators"):
+        any_of(".news .lead, .sapo")

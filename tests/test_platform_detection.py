@@ -41,4 +41,7 @@ def test_there_are_pages_of_every_platform() -> None:
 def test_marks_never_change_an_answer(name: str) -> None:
     platform = PLATFORMS[name]
     for site, url, html in PAGES:
-        assert platform.detects(url, html, html.lower()) == platform.detect(url, html), (site, url)
+        assert platform.detects(url, html, html.encode().lower()) == platform.detect(url, html), (
+            site,
+            url,
+        )

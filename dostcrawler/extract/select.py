@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from cssselect import HTMLTranslator
 from lxml.cssselect import CSSSelector
 from parsel import Selector, SelectorList
 
@@ -22,6 +23,20 @@ def css_matcher(selector: str) -> CSSSelector:
     """A CSS selector compiled once for lxml elements: translating it to XPath cost more than
     running it, and the learned and profile selectors run on every page."""
     return CSSSelector(selector, translator="html")
+
+
+@functools.lru_cache(maxsize=64)
+def any_of(selectors: str) -> str:
+    """One XPath for the elements that match any of these comma-separated simple CSS selectors
+    (no combinators), in document order: one walk of the page, where the CSS union walks it
+    once for each alternative."""
+    translator = HTMLTranslator()
+    tests = [
+        translator.css_to_xpath(part.strip(), prefix="self::") for part in selectors.split(",")
+    ]
+    if any("/" in test for test in tests):
+        raise ValueError(f"any_of takes simple selectors, not combinators: {selectors!r}")
+    return f"descendant-or-self::*[{' or '.join(tests)}]"
 
 
 def select(node: Selector, selectors: tuple[str, ...]) -> SelectorList[Selector]:

@@ -61,10 +61,10 @@ class Platform:
     # id): recorded as aliases of the article, never requested.
     alias_links: Callable[[str, str], list[str]] = _no_aliases
 
-    def detects(self, url: str, html: str, lowered: str) -> bool:
+    def detects(self, url: str, html: str, lowered: bytes) -> bool:
         """`detect`, skipping the HTML when it holds none of the marks (`lowered` is the
-        page lower-cased, once for every platform)."""
-        if self.marks and not any(mark in lowered for mark in self.marks):
+        page's UTF-8 lower-cased, once for every platform)."""
+        if self.marks and not any(mark.encode() in lowered for mark in self.marks):
             html = ""
         return self.detect(url, html)
 

@@ -194,5 +194,5 @@ PLATFORM = Platform(
     article_key=article_key,
     is_article_url=is_article_url,
     detect=detect,
-    marks=("dnn", "dotnetnuke", "/portals/_default/"),
+    marks=("dnn_", "__dnnvariable", "dnncore", "dnn platform", "dotnetnuke", "/portals/_default/"),
 )
