@@ -104,6 +104,8 @@ def test_a_trailing_cms_login_is_dropped_but_is_no_author() -> None:
     [
         # A publication beside the writer is the text's source; a department is their workplace.
         ("Minh Anh (TTXVN)", ["Minh Anh"], "TTXVN"),
+        # "Theo" (according to) is no part of the writer's name.
+        ("Theo Hữu Hiệp (Báo Đồng Khởi)", ["Hữu Hiệp"], "Báo Đồng Khởi"),
         ("Thu Phương (Báo Hà Giang)", ["Thu Phương"], "Báo Hà Giang"),
         ("Thu Hà (Trung tâm Thông tin KH&CN)", ["Thu Hà"], None),
         ("Tin, ảnh: Minh Tuấn (Chi cục TĐC)", ["Minh Tuấn"], None),

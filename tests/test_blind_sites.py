@@ -31,7 +31,7 @@ BLIND = fixture_sites(BLIND_SITES_DIR)
 # floors keep what was reached from sliding back.
 FIELD_FLOOR = 0.98
 PARSE_FLOOR = 0.97
-LEARNED_CRAWL_FLOOR = 0.99
+LEARNED_CRAWL_FLOOR = 1.0
 LEARNED_PARSE_FLOOR = 0.97
 
 

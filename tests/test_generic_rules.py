@@ -39,6 +39,22 @@ def test_logo_heading_is_not_the_title() -> None:
     assert title.text_content().startswith("Nghiệm thu đề tài")
 
 
+def test_a_category_heading_inside_the_title_is_not_the_headline() -> None:
+    """Both headings are inside <title>; the headline is the one that is most of it."""
+    root = lxml_html.fromstring(
+        "<html><body><h1>Khởi nghiệp đổi mới sáng tạo</h1><div class='detail'>"
+        "<h2>Chung kết Cuộc thi Ý tưởng khởi nghiệp đổi mới sáng tạo tỉnh Bến Tre năm 2021</h2>"
+        "<p>Tối 11/5, tại Hội trường tỉnh, Sở Khoa học và Công nghệ tổ chức chung kết.</p>"
+        "</div></body></html>"
+    )
+    hint = (
+        "Chung kết Cuộc thi Ý tưởng khởi nghiệp đổi mới sáng tạo tỉnh Bến Tre năm 2021"
+        " - Sở Khoa học và Công nghệ Bến Tre"
+    )
+    title = find_title(root, (hint,))
+    assert title is not None and title.tag == "h2"
+
+
 def test_bold_date_opening_the_body_is_not_the_publication_date() -> None:
     root = _root("")
     assert date_near_title(root, find_title(root, ()), month_first=False) is None

@@ -37,6 +37,7 @@ THEO_WEBSITE = re.compile(
 )
 # "Theo Bộ KH&CN", "Theo Sở Y tế tỉnh Bình Phước": a credited organisation as the whole line.
 THEO_ORGANISATION = re.compile(r"^[Tt]heo\s+(?P<value>[^,.:;!?]{2,100})$")
+THEO_PERSON = re.compile(r"^[Tt]heo\s+(?P<value>.+)$")
 PHOTO_LABEL = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh minh hoạ|nguồn ảnh)\s*:", re.IGNORECASE)
 PARENTHESISED_UNIT = re.compile(r"^\((?P<value>[^()]{2,120})\)$")
 NAME_SEPARATORS = re.compile(r"\s+(?:-|–|—|&|và)\s+|\s*[,;/]\s*")
@@ -140,8 +141,15 @@ def _person_with_unit(text: str) -> tuple[list[str], str] | None:
     """ "Minh Anh (TTXVN)", "Thu Hà (Trung tâm Thông tin KH&CN)": a writer and their unit.
     See _publication for which of the two is a source."""
     match = PERSON_WITH_UNIT.match(text)
-    if match and (people := _people(match["names"])):
-        return people, clean_text(match["unit"])
+    if not match:
+        return None
+    names, unit = match["names"], clean_text(match["unit"])
+    # "Theo Hữu Hiệp (Báo Đồng Khởi)": "according to" the writer, who is the author ("Theo"
+    # is no Vietnamese name).
+    if credited := THEO_PERSON.match(names):
+        names = credited["value"]
+    if people := _people(names):
+        return people, unit
     return None
 
 

@@ -68,7 +68,8 @@ _LOCAL_ZONE = r"(?:\s*\(?\s*(?:(?:GMT|UTC)\s*\+\s*0?7(?::?00)?|\+07:?00)\s*\)?)"
 
 _NUMERIC = (
     _weekday_prefix("wd")
-    + rf"(?:{_clock('1')}\s*[,\-–|]?\s*(?:ngày\s*)?)?"
+    # "10:25, Thứ Tư, 12/05/2021": a clock may stand before the weekday too.
+    + rf"(?:{_clock('1')}\s*[,\-–|]?\s*(?:{_WEEKDAY}\s*[,\-–:]?\s*)?(?:ngày\s*)?)?"
     # The lookarounds keep "Số 15/05/2021/QĐ" and longer digit runs from reading as dates.
     + r"(?<![\d/.])(?<!\d-)(?P<a>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<b>\d{1,2})\s*(?P=sep)\s*"
     + r"(?P<y>\d{4})(?![\d/])"
@@ -195,12 +196,18 @@ def _match_value(match: re.Match[str], month_first: bool) -> date | None:
 
 
 def _numeric_day(match: re.Match[str], month_first: bool) -> date | None:
-    """The a/b/yyyy date in the site's order, or the other order when only it fits the weekday."""
+    """The a/b/yyyy date in the site's order, or the other order when only it fits the weekday
+    or only it exists ("8/23/2019" on a day-first site)."""
     a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
     month_day, day_month = _date(year, a, b), _date(year, b, a)
+    # .NET's default en-US DateTime ("3/8/2019 12:00:00 AM": English meridiem, seconds) is
+    # month first wherever it is printed; Vietnamese culture says SA/CH and puts the day first.
+    month_first = month_first or bool(match["s2"] and (match["ap2"] or "").upper() in ("AM", "PM"))
     given, other = (month_day, day_month) if month_first else (day_month, month_day)
+    if given is None:
+        return other
     weekday = _weekday_index(match["wd"])
-    if weekday is None or (given is not None and given.weekday() == weekday):
+    if weekday is None or given.weekday() == weekday:
         return given
     if other is not None and other.weekday() == weekday:
         return other

@@ -191,12 +191,17 @@ def find_title(root: lxml_html.HtmlElement, hints: tuple[str, ...]) -> lxml_html
         # the headline it starts.
         own = strip_site_suffix(folded, None)
         cut = own.rstrip(".… ") if own.endswith(("...", "…")) else None
-        for el, text in candidates:
-            shown = text.casefold()
-            if shown in folded or folded in shown:
-                return el
-            if cut and len(cut) >= MIN_WITNESS_CHARS and shown.startswith(cut):
-                return el
+        confirmed = [
+            (el, shown)
+            for el, text in candidates
+            if (shown := text.casefold()) in folded
+            or folded in shown
+            or (cut and len(cut) >= MIN_WITNESS_CHARS and shown.startswith(cut))
+        ]
+        if confirmed:
+            # The headline is the heading that is most of <title>: a category heading
+            # ("Khởi nghiệp đổi mới sáng tạo") can be a fragment of it too.
+            return min(confirmed, key=lambda found: abs(len(found[1]) - len(own)))[0]
     # Unconfirmed by <title>, a heading in a page header is the banner's, not the article's.
     candidates = [(el, text) for el, text in candidates if not noise[el]]
     for tag in TITLE_TAGS:
