@@ -71,13 +71,16 @@ CASES: list[tuple[str, dict[str, Any], str | None]] = [
     ("Ngày: 10/16/2017 12:00:00 AM", MDY, "2017-10-16"),
     ("10/16/2017 03:05:00 PM", MDY, "2017-10-16T15:05:00+07:00"),
     ("10/16/2017 12:30:00 AM", MDY, "2017-10-16T00:30:00+07:00"),
-    # .NET's default en-US form (English meridiem with seconds) is month first on any site;
-    # a day-first site's "16/10/2017" stays day first, as does an "AM" clock without seconds.
-    ("10/16/2017 12:00:00 AM", {}, "2017-10-16"),
+    # .NET's default en-US form (English meridiem, seconds, no zero padding) is month first on
+    # any site; SA/CH, a padded format of the site's own, or no seconds leave the site's order.
     ("3/8/2019 12:00:00 AM", {}, "2019-03-08"),
     ("Ngày: 3/8/2019 2:15:00 PM", {}, "2019-03-08T14:15:00+07:00"),
+    ("11/10/2017 2:15:00 PM", {}, "2017-10-11T14:15:00+07:00"),
+    ("12/03/2019 9:15:22 AM", {}, "2019-03-12T09:15:22+07:00"),
+    ("03/08/2019 09:05:00 AM", {}, "2019-08-03T09:05:00+07:00"),
     ("12/04/2021 2:15:00 CH", {}, "2021-04-12T14:15:00+07:00"),
     ("01/08/2022 10:03 AM", {}, "2022-08-01T10:03:00+07:00"),
+    ("10/16/2017 12:00:00 AM", {}, "2017-10-16"),  # only month first exists
     # Where only the other order exists, it is the date.
     ("23/08/2019", MDY, "2019-08-23"),
     ("8/23/2019", {}, "2019-08-23"),

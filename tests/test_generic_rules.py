@@ -11,9 +11,11 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from dostcrawler.extract.article import GENERIC_LEAD_HINT, Extraction, ListingHint, extract_article
+from dostcrawler.extract.author import credit_line
 from dostcrawler.extract.dates import parse_date
 from dostcrawler.extract.generic import date_near_title, find_title
 from dostcrawler.extract.select import any_of
+from dostcrawler.extract.text import element_blocks
 from dostcrawler.profiles import generic_profile
 from dostcrawler.profiles.model import ArticleRules
 from tests.conftest import ROOT
@@ -393,3 +395,70 @@ def test_one_walk_union_finds_what_the_css_union_finds() -> None:
     assert found > 20
     with pytest.raises(ValueError, match="combinators"):
         any_of(".news .lead, .sapo")
+
+
+NEWS_PAGE = """<html><head><meta charset="utf-8"><title>{title} - Báo Mẫu</title></head><body>
+<header class="header"><div class="today">Thứ Hai, 08/12/2025</div></header>
+<div class="sidebar-1">
+<h1 class="title-detail">{title}</h1>
+<span class="date">Thứ năm, 13/3/2025, 10:15 (GMT+7)</span>
+<p class="description">Nhóm nghiên cứu công bố vật liệu mới có khả năng hấp thụ khí CO2.</p>
+<article class="fck_detail">
+<p>Vật liệu được chế tạo từ vỏ trấu, một phụ phẩm nông nghiệp dồi dào ở đồng bằng sông Cửu Long,
+qua quá trình nhiệt phân ở nhiệt độ cao và hoạt hóa bằng hơi nước trong nhiều giờ liền.</p>
+<figure><img src="/a.jpg" alt=""><figcaption><p>Mẫu vật liệu trong phòng thí nghiệm. Ảnh: Minh
+Thu</p></figcaption></figure>
+<p>Chia sẻ kinh nghiệm quốc tế, các nhà khoa học cho biết nhiều nước đã ứng dụng vật liệu tương tự
+trong xử lý khí thải của nhà máy nhiệt điện và lò hơi công nghiệp từ nhiều năm nay.</p>
+<p>[vc_row][vc_column][vc_column_text]Kết quả thử nghiệm cho thấy mỗi kilogam vật liệu hấp thụ được
+khoảng 120 gam CO2 trong điều kiện nhiệt độ phòng, cao hơn than hoạt tính thông thường.</p>
+<p style="text-align: center;"><em>Thiết bị đo khí thải tại nhà máy. Ảnh: Hải Yến</em></p>
+<div type="RelatedOneNews" class="VCSortableInPreviewMode"><a href="/bai-khac-123.html">Một bài
+báo khác của tòa soạn về công nghệ</a><p>Tóm tắt ngắn của bài báo khác, vài dòng mà thôi.</p></div>
+<p>Nhóm dự kiến chuyển giao công nghệ cho doanh nghiệp trong năm tới, sau khi hoàn thiện quy trình
+sản xuất ở quy mô lớn hơn và đánh giá đầy đủ chi phí vận hành.</p>
+<div class="wp-block-file"><a href="/files/quy-trinh_signed.pdf">quy-trinh_signed</a><a
+href="/files/quy-trinh_signed.pdf" class="wp-block-file__button" download>Tải xuống</a></div>
+<p style="text-align: right;"><strong>Thu Trang – Báo Mẫu</strong></p>
+</article></div>
+<div class="sidebar-2"><h3>Tin mới</h3><p><a href="/x.html">Tin khác</a></p></div>
+</body></html>"""
+NEWS_TITLE = "Vật liệu từ vỏ trấu giúp hấp thụ CO2 trong khí thải nhà máy"
+
+
+def test_a_news_page_read_through_its_traps() -> None:
+    """A main column named "sidebar-1" is still the main column; a paragraph that begins
+    with "Chia sẻ" is prose, not a share bar; captions in a <figcaption>'s own <p>, or styled
+    and crediting a photo that only a page builder's shortcode shows, are no body; unrendered
+    shortcodes are markup; an embedded box that names itself related in its `type` is a
+    teaser; a file widget's links are attachments; "Name – Paper" credits the paper."""
+    out = extract_article(NEWS_PAGE.format(title=NEWS_TITLE), "https://bao.example.vn/a-1.html")
+    assert out.title == NEWS_TITLE
+    assert out.published_at == "2025-03-13T10:15:00+07:00"
+    assert out.authors == ["Thu Trang"] and out.source == "Báo Mẫu"
+    assert out.body is not None
+    paragraphs = out.body.split("\n\n")
+    assert [p[:20] for p in paragraphs] == [
+        "Vật liệu được chế tạ",
+        "Chia sẻ kinh nghiệm ",
+        "Kết quả thử nghiệm c",
+        "Nhóm dự kiến chuyển ",
+    ]
+    assert [a["url"] for a in out.attachments] == [
+        "https://bao.example.vn/files/quy-trinh_signed.pdf"
+    ]
+
+
+def test_joomla_written_by_line_names_a_person_or_an_account() -> None:
+    """ "Được viết bởi X" names the account unless an editor typed a name in its place."""
+    assert credit_line("Được viết bởi Ngọc Anh") == (["Ngọc Anh"], None)
+    assert credit_line("Được viết bởi Nguyễn Thị Lan - Phòng QLCN") == (["Nguyễn Thị Lan"], None)
+    for account in ("Được viết bởi Administrator", "Viết bởi Quản trị viên", "Viết bởi ttthkhcn"):
+        assert credit_line(account) is None, account
+
+
+def test_a_joomla_1_0_placeholder_is_no_text() -> None:
+    blocks = element_blocks(
+        lxml_html.fromstring("<div><p>{mosimage}Ngày 03/11/2009, tại xã Giao Châu.</p></div>")
+    )
+    assert [b.text for b in blocks] == ["Ngày 03/11/2009, tại xã Giao Châu."]

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from parsel import Selector
+
 from dostcrawler.platforms import PLATFORMS
+from dostcrawler.profiles.model import ListingRules
+from dostcrawler.spiders.listings import html_next_pages
 from tests.conftest import ROOT, crawl_locally
 from tests.sitefixtures import SITES_DIR, fixture_sites
 
@@ -90,3 +94,22 @@ def test_sitemap_listing_follows_the_index_and_keeps_only_articles(tmp_path: Pat
     # The sitemap also lists articles of another category that this fixture does not serve.
     assert set(rows) == {a["path"] for a in NGHEAN.articles}
     assert all(date_source != "listing" for _, _, date_source in rows.values())  # lastmod: no date
+
+
+def test_a_theme_pager_the_preset_does_not_know_is_still_followed() -> None:
+    """WordPress's stock pager is `a.next.page-numbers`; Flatsome prints `a.next.page-number`.
+    Where the preset's selector finds nothing, rel=next and "N+1" still find the next page."""
+    page = Selector(
+        text=(
+            '<html><head><link rel="next" href="/category/tin-tuc/page/2/"></head><body>'
+            '<ul class="page-numbers"><li><span class="page-number current">1</span></li>'
+            '<li><a class="page-number" href="/category/tin-tuc/page/2/">2</a></li>'
+            '<li><a class="next page-number" href="/category/tin-tuc/page/2/">›</a></li></ul>'
+            "</body></html>"
+        )
+    )
+    rules = ListingRules(next_page=tuple(PLATFORMS["wordpress"].defaults["listing"]["next_page"]))
+    base = "https://sokhcn.example.gov.vn/category/tin-tuc/"
+    assert html_next_pages(page, base, rules, 1) == [
+        "https://sokhcn.example.gov.vn/category/tin-tuc/page/2/"
+    ]

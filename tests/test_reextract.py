@@ -141,7 +141,7 @@ def test_a_fixed_profile_updates_exactly_the_articles_it_changes(
     assert _export(db, tmp_path / "still.jsonl") == before
 
     log = _reextract(archived, db, "--profile", str(fixed))
-    assert re.search(rf"re-extracted: updated {wrong}\b", log)
+    assert re.search(rf"re-extracted: (?:unchanged \d+, )?updated {wrong}\b", log)
     after = {row["url"].removeprefix(archived.origin): row for row in _rows(db).values()}
     assert {path: row["published_at"] for path, row in after.items()} == truth
     assert {(row["id"], row["site"], row["url"]) for row in after.values()} == {
@@ -236,5 +236,5 @@ def test_worker_processes_give_the_same_archive_as_one(
             ).fetchall()
         results.append((log, versions, _export(db, folder / "all.jsonl")))
     (log, versions, exported), parallel = results
-    assert re.search(r"re-extracted: updated [1-9]", log)
+    assert re.search(r"re-extracted: (?:unchanged \d+, )?updated [1-9]", log)
     assert parallel == (log, versions, exported)

@@ -188,7 +188,7 @@ def _credits_near_title(
     lines = [
         (element, text)
         for element, text in generic.lines_after(root, title)
-        if text != out.date_line and not bodies.WIDGET_LINE.match(text)
+        if text != out.date_line and not bodies.is_widget_line(text)
     ]
     for element, text in lines[:NEAR_TITLE_LINES]:
         if names := bylines.marked_byline(_markers(element, body), text):
@@ -309,6 +309,10 @@ def _extract_body(
         found_cleaned, found_blocks = _read_body(found, remove, layers, out.title, "generic")
         if _letters(b.text for b in found_blocks) > _letters(b.text for b in blocks):
             element, cleaned, blocks, origin = found, found_cleaned, found_blocks, "generic"
+    # An attachment widget's file links are recorded as attachments, and are no paragraphs
+    # (nor the last lines where a byline is looked for).
+    files = [b for b in blocks if bodies.only_document_links(b)]
+    blocks = [b for b in blocks if not bodies.only_document_links(b)]
     paragraphs = [b.text for b in blocks]
     if _too_short(blocks) and origin != "profile":
         fallback = _trafilatura_paragraphs(sel.get())
@@ -331,7 +335,7 @@ def _extract_body(
     if len(kept_blocks) > BOLD_LEAD_FOLLOWING and kept_blocks[0].bold:
         opening = kept_blocks[0].text
         out.bold_opening = opening if len(opening) >= BOLD_LEAD_MIN_CHARS else None
-    out.attachments = bodies.attachments(kept_blocks, url)
+    out.attachments = bodies.attachments(kept_blocks + files, url)
     if cleaned is not None and out.body and origin != "trafilatura":
         out.body_html = bodies.cleaned_html(cleaned)
     return element

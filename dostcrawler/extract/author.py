@@ -15,7 +15,9 @@ from dostcrawler.extract.text import clean_text
 # Labels may follow one another: a template's "Tác giả:" before the writer's own "Tin, ảnh:".
 AUTHOR_LABEL = re.compile(
     r"^(?:(?:tác giả(?:\s+bài\s+viết)?|tin(?:\s*(?:,|và|-|&)\s*ảnh)?|bài(?:\s*(?:,|và|-|&)\s*ảnh)?|"
-    r"người viết|phóng viên|pv|btv|nhóm pv|bài viết|thực hiện|author|written by)\s*:\s*)+"
+    r"người viết|phóng viên|pv|btv|nhóm pv|bài viết|thực hiện|author|written by)\s*:\s*|"
+    # Joomla's "Được viết bởi X" has no colon; X is the account, or the alias an editor typed.
+    r"(?:được\s+)?viết\s+bởi\s*:?\s*)+"
     r"(?P<value>.+)$",
     re.IGNORECASE,
 )
@@ -56,6 +58,12 @@ PUBLICATION_WORDS = re.compile(
     r"vov|vtc|vietnamplus|vnanet)\b",
     re.IGNORECASE,
 )
+# The role names CMSs give accounts ("Được viết bởi Administrator"): no one's name.
+ACCOUNT_ROLE = re.compile(
+    r"^(?:administrator|admin|super user|webmaster|editor|quản trị(?:\s+viên)?|"
+    r"người quản trị|ban quản trị|biên tập viên)$",
+    re.IGNORECASE,
+)
 PERSON_WITH_UNIT = re.compile(r"^(?P<names>[^()]{2,80}?)\s*\((?P<unit>[^()]{2,120})\)$")
 # Markup that names its element a byline ("p.post-author", "div.tacgia").
 # "bút danh" is a pen name.
@@ -78,7 +86,7 @@ def looks_like_person(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 5 or SENTENCE_PUNCTUATION.search(text):
         return False
-    if ORGANISATION_WORDS.match(text):
+    if ORGANISATION_WORDS.match(text) or ACCOUNT_ROLE.match(text):
         return False
     return all(word[0].isupper() and word.replace("-", "").isalpha() for word in words)
 
@@ -121,8 +129,9 @@ def read_byline(paragraphs: list[str], *, tail_lines: int = 3) -> Byline:
                 byline.source = byline.source or _publication(credited[1])
                 byline.consumed.add(index)
                 continue
-            if people := _people_dash_unit(text):
-                byline.authors = people
+            if dashed := _people_dash_unit(text):
+                byline.authors = dashed[0]
+                byline.source = byline.source or dashed[1]
                 byline.consumed.add(index)
                 continue
             if people := _people(text):
@@ -232,16 +241,18 @@ def credit_line(text: str) -> tuple[list[str], str | None] | None:
         return people, None
     if credited := _person_with_unit(text):
         return credited
-    if people := _people_dash_unit(text):
-        return people, None
+    if dashed := _people_dash_unit(text):
+        return dashed
     return None
 
 
-def _people_dash_unit(text: str) -> list[str] | None:
-    """ "Minh Anh - Phòng QLKH": writers, then the unit they work in (not a credited source)."""
-    names, _, unit = text.partition(" - ")
+def _people_dash_unit(text: str) -> tuple[list[str], str | None] | None:
+    """ "Minh Anh - Phòng QLKH": writers, then the unit they work in (not a credited source),
+    or the paper they write for ("Thu Trang - Báo Bắc Ninh", which is the source)."""
+    names, _, unit = re.sub(r"\s[–—]\s", " - ", text).partition(" - ")
     if unit and ORGANISATION_WORDS.match(unit) and len(unit.split()) <= 12:
-        return _people(names)
+        people = _people(names)
+        return (people, _publication(unit)) if people else None
     return None
 
 

@@ -20,6 +20,7 @@ from dostcrawler.extract.urls import attachment_media_type
 
 END_OF_ARTICLE = re.compile(
     r"^(?:các tin khác|tin khác|tin liên quan|các tin liên quan|bài viết liên quan|"
+    r"bài liên quan|các bài liên quan|"
     r"tin cùng chuyên mục|các tin cùng chuyên mục|các tin đã đưa ngày|tin đã đưa|"
     r"tin mới nhất|tin mới hơn|những tin mới hơn|tin cũ hơn|những tin cũ hơn|"
     r"theo dòng sự kiện|xem thêm|ý kiến bạn đọc|gửi ý kiến|bình luận|"
@@ -43,6 +44,16 @@ WIDGET_LINE = re.compile(
     r"người đăng|đăng bởi|người duyệt|người cập nhật|cập nhật bởi)",
     re.IGNORECASE,
 )
+# A widget's line is a few words ("Chia sẻ: Facebook Zalo", "Lượt xem: 1.412"); a sentence
+# that starts with the same words ("Chia sẻ kinh nghiệm quốc tế, PGS.TS ...") is prose.
+WIDGET_LINE_MAX_CHARS = 80
+
+
+def is_widget_line(text: str) -> bool:
+    """A template's control or counter line (WIDGET_LINE), not a sentence of the article."""
+    return len(text) <= WIDGET_LINE_MAX_CHARS and bool(WIDGET_LINE.match(text))
+
+
 # Word pastes leave the local path of the picture as alt text: "Description: C:\Users\...jpg".
 WORD_PASTE_JUNK = re.compile(r"^description\s*:\s*[a-z]:\\", re.IGNORECASE)
 # A line that only credits the pictures ("Ảnh: Quang Huy", "Video: Trung tâm THTT") says who
@@ -51,6 +62,9 @@ PHOTO_CREDIT = re.compile(
     r"^(?:ảnh|ảnh minh họa|ảnh minh hoạ|nguồn ảnh|video|clip)\s*:\s*[^.!?:]{1,60}$", re.IGNORECASE
 )
 MAX_CAPTION_CHARS = 300
+# A caption's closing photo credit, after its sentence: "... nghiệm thu đề tài. Ảnh: Hải
+# Yến", "(Ảnh: TL)", "- Ảnh: X"; "Tin, ảnh: X" is a byline.
+CREDITED_PHOTO = re.compile(r"(?:[.(]|\s[-–])\s*ảnh\s*:\s*[^.!?:]{1,60}\)?$", re.IGNORECASE)
 # Text of a box that is neither a photo's caption nor a heading.
 GALLERY_LOOSE_TEXT = (
     ".//text()[normalize-space()][not(ancestor::figcaption)]"
@@ -123,12 +137,21 @@ def _widget_boxes(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     that does hold prose is the article's own, whatever its class says."""
     boxes = []
     for node in body.iter("div", "section", "aside", "ul", "table", "figure"):
-        if node is body or not generic.hints_noise(node):
+        if node is body or not (generic.hints_noise(node) or _names_itself_noise(node)):
             continue
-        texts = (clean_text(p.text_content()) for p in node.iter("p", "div", "li", "td"))
+        # Its paragraphs, or its own text where it has none (the box's whole text is no
+        # paragraph: a teaser's headline and summary together are as long as one).
+        parts = list(node.iterdescendants("p", "div", "li", "td")) or [node]
+        texts = (clean_text(p.text_content()) for p in parts)
         if all(len(text) < generic.PROSE_CHARS for text in texts):
             boxes.append(node)
     return boxes
+
+
+def _names_itself_noise(node: lxml_html.HtmlElement) -> bool:
+    """An embedded box that says what it is in a `type` attribute, as VCCorp's editor marks
+    its boxes (`<div type="RelatedOneNews">`, `type="RelatedNews"`), beside a bare class."""
+    return bool(generic.NOISE_HINT.search(node.get("type", "")))
 
 
 def _galleries(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
@@ -176,7 +199,7 @@ def clean_blocks(blocks: list[Block], *, keep_captions: bool) -> list[Block]:
             continue
         if (END_OF_ARTICLE.match(text) and len(text) < 120) or END_OF_ARTICLE_HEADING.match(text):
             break
-        if WIDGET_LINE.match(text) or WORD_PASTE_JUNK.match(text) or PHOTO_CREDIT.match(text):
+        if is_widget_line(text) or WORD_PASTE_JUNK.match(text) or PHOTO_CREDIT.match(text):
             # A dropped line may hold the photo ("Description: C:\...JPG" beside the <img>):
             # the next line is still the one under it.
             after_image = after_image or block.has_image
@@ -193,13 +216,27 @@ def clean_blocks(blocks: list[Block], *, keep_captions: bool) -> list[Block]:
     return kept
 
 
+def only_document_links(block: Block) -> bool:
+    """A line that is nothing but links to files ("TB-286-SKHCN_signed", a "Tải xuống"
+    button beside it): an attachment widget's entry, an attachment rather than prose. A
+    labelled line ("Tải về: Thông báo số 389") is the editor's own text and stays."""
+    if not block.links or not all(attachment_media_type(h, t) for h, t in block.links):
+        return False
+    linked = sum(len(text.replace(" ", "")) for _, text in block.links)
+    return linked >= len(block.text.replace(" ", ""))
+
+
 def _is_caption(block: Block, after_image: bool) -> bool:
     """Editors caption a photo with the short italic or centred line right under it."""
     if len(block.text) > MAX_CAPTION_CHARS:
         return False
     if block.caption_markup:
         return True
-    return (after_image or block.has_image) and block.is_caption_like
+    if not block.is_caption_like:
+        return False
+    # Styled as a caption and crediting a photo: a caption, even where the photo itself is
+    # not in the markup (a page builder's unrendered image shortcode, a lazy loader's script).
+    return after_image or block.has_image or bool(CREDITED_PHOTO.search(block.text))
 
 
 def cleaned_html(element: lxml_html.HtmlElement) -> str:

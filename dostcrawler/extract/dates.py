@@ -200,9 +200,7 @@ def _numeric_day(match: re.Match[str], month_first: bool) -> date | None:
     or only it exists ("8/23/2019" on a day-first site)."""
     a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
     month_day, day_month = _date(year, a, b), _date(year, b, a)
-    # .NET's default en-US DateTime ("3/8/2019 12:00:00 AM": English meridiem, seconds) is
-    # month first wherever it is printed; Vietnamese culture says SA/CH and puts the day first.
-    month_first = month_first or bool(match["s2"] and (match["ap2"] or "").upper() in ("AM", "PM"))
+    month_first = month_first or _dotnet_us_default(match)
     given, other = (month_day, day_month) if month_first else (day_month, month_day)
     if given is None:
         return other
@@ -212,6 +210,17 @@ def _numeric_day(match: re.Match[str], month_first: bool) -> date | None:
     if other is not None and other.weekday() == weekday:
         return other
     return given  # a weekday that fits neither order is likely a "today" banner: ignore it
+
+
+def _dotnet_us_default(match: re.Match[str]) -> bool:
+    """.NET's default en-US DateTime, "3/8/2019 12:00:00 AM": English meridiem, seconds, and
+    a day or month of one digit, unpadded, which is month first wherever it is printed. A
+    format of the developer's own pads them ("12/03/2019 9:15:22 AM" for dd/MM/yyyy) and may
+    well be day first; Vietnamese culture says SA/CH."""
+    if not match["s2"] or (match["ap2"] or "").upper() not in ("AM", "PM"):
+        return False
+    numbers = (match["a"], match["b"])
+    return not any(n.startswith("0") for n in numbers) and any(len(n) == 1 for n in numbers)
 
 
 def _date(year: int, month: int, day: int) -> date | None:

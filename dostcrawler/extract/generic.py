@@ -105,8 +105,26 @@ def is_noise(element: lxml_html.HtmlElement) -> bool:
 
 
 def hints_noise(node: lxml_html.HtmlElement) -> bool:
-    """The element's class or id names a menu, sidebar, widget...: NOISE_HINT."""
-    return _marker_is_noise(f"{node.get('class', '')} {node.get('id', '')}")
+    """The element's class or id names a menu, sidebar, widget...: NOISE_HINT, unless it is
+    the page's main column whatever its name (VnExpress's article column is `sidebar-1`)."""
+    if not _marker_is_noise(f"{node.get('class', '')} {node.get('id', '')}"):
+        return False
+    return not _main_column(node)
+
+
+# Paragraphs of prose: what a sidebar, menu or widget does not hold much of.
+_PROSE_PARAGRAPHS = f"count(.//p[string-length(normalize-space()) >= {PROSE_CHARS}])"
+
+
+def _main_column(node: lxml_html.HtmlElement) -> bool:
+    """Holds most of the page's paragraphs of prose (and there are some): the main column."""
+    total = _prose_paragraphs(node.getroottree().getroot())
+    return total >= 2 and float(node.xpath(_PROSE_PARAGRAPHS)) * 2 > total
+
+
+@functools.lru_cache(maxsize=2)
+def _prose_paragraphs(root: lxml_html.HtmlElement) -> float:
+    return float(root.xpath(_PROSE_PARAGRAPHS))
 
 
 @functools.lru_cache(maxsize=8192)

@@ -36,6 +36,13 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 EMPHASIS_TAGS = frozenset({"em", "i"})
 BOLD_TAGS = frozenset({"strong", "b"})
 CENTERED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+# A CMS's placeholders printed unrendered: a page builder's WordPress shortcodes
+# ("[vc_row]", "[/vc_column_text]", "[et_pb_text admin_label=...]": words joined by "_") and
+# Joomla 1.0's mambot tags ("{mosimage}", "{mospagebreak}", "{loadposition user1}"). They
+# are markup the site failed to run, not text.
+UNRENDERED_PLACEHOLDER = re.compile(
+    r"\[/?[a-z]+(?:_[a-z0-9]+)+(?:\s[^\[\]]*)?\]|\{(?:mos[a-z]+|loadposition\s[^{}]*)\}"
+)
 
 
 def clean_text(text: str | None) -> str:
@@ -91,6 +98,8 @@ class _Collector:
     owners: list[lxml_html.HtmlElement] = field(default_factory=list)
 
     def add(self, text: str) -> None:
+        if "[" in text or "{" in text:
+            text = UNRENDERED_PLACEHOLDER.sub("", text)
         self.parts.append(text)
         visible = sum(map(len, _words(text)))
         self.total_chars += visible
@@ -157,7 +166,8 @@ def _walk(element: lxml_html.HtmlElement, out: _Collector) -> None:
     if tag == "img":
         out.has_image = True
     emphasis = tag in EMPHASIS_TAGS
-    caption = _is_caption_element(element) and not is_block
+    # A caption box's own paragraphs are caption too (<figcaption><p>...</p></figcaption>).
+    caption = _is_caption_element(element)
     out.emphasis_depth += emphasis
     bold = tag in BOLD_TAGS
     out.bold_depth += bold

@@ -183,8 +183,10 @@ def _entry_hint(entry: Selector, date_selectors: tuple[str, ...], month_first: b
 def html_next_pages(
     page: Selector, base_url: str, rules: ListingRules, page_number: int
 ) -> list[str]:
-    """The next listing page(s): the profile's selector, else rel=next, "Trang sau" or N+1."""
-    links = select(page, rules.next_page) if rules.next_page else _pager_links(page, page_number)
+    """The next listing page(s): the profile's selector, else (or where it finds none: a
+    theme's own pager markup) rel=next, "Trang sau" or N+1."""
+    links = select(page, rules.next_page) if rules.next_page else []
+    links = links or _pager_links(page, page_number)
     urls = []
     for link in links:
         href = link.attrib.get("href", "")
