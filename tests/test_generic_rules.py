@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from dostcrawler.extract.article import GENERIC_LEAD_HINT, Extraction, ListingHint, extract_article
-from dostcrawler.extract.author import credit_line
+from dostcrawler.extract.author import credit_line, source_beside_writer, source_from_label
 from dostcrawler.extract.dates import parse_date
 from dostcrawler.extract.generic import date_near_title, find_title
 from dostcrawler.extract.select import any_of
@@ -462,3 +462,50 @@ def test_a_joomla_1_0_placeholder_is_no_text() -> None:
         lxml_html.fromstring("<div><p>{mosimage}Ngày 03/11/2009, tại xã Giao Châu.</p></div>")
     )
     assert [b.text for b in blocks] == ["Ngày 03/11/2009, tại xã Giao Châu."]
+
+
+WIRE_PAGE = """<html><head><title>{title} | Báo Mẫu</title></head><body>
+<div class="main"><h1 class="article__title">{title}</h1>
+<div class="detail-author"><a class="name" href="/tac-gia/dong-ha-2571.htm">ĐÔNG HÀ -</a></div>
+<div class="article__meta">Thứ Hai, 12/6/2023 09:30 (GMT+7)</div>
+<div class="article__body">
+<p>Cổ phiếu của hãng chip tăng mạnh trong phiên giao dịch cuối tuần, đưa giá trị vốn hóa của
+công ty vượt mốc một nghìn tỉ USD lần đầu tiên trong lịch sử hoạt động của hãng.</p>
+<div class="box_embed_video"><img src="/poster.jpg" alt=""></div>
+<p class="Image">Robot phân loại rác thải hoạt động trên băng chuyền. Video: <em>Quỳnh Trần</em></p>
+<p>Giới phân tích cho rằng nhu cầu về chip trí tuệ nhân tạo sẽ còn tăng trong nhiều năm tới, khi
+các tập đoàn công nghệ lớn đua nhau xây dựng trung tâm dữ liệu mới ở nhiều châu lục.</p>
+<p>Theo ScienceAlert</p>
+</div></div></body></html>"""
+
+
+def test_a_wire_story_credits_its_writer_page_and_its_source() -> None:
+    """A link to the writer's own page under the headline is the byline (other links there
+    are other articles'), a separator trailing the name is no part of it; a video's caption
+    that credits it is no body; a short capitalised "Theo X" line credits X."""
+    title = "Cổ phiếu hãng chip lập kỷ lục mới sau báo cáo kinh doanh quý"
+    out = extract_article(WIRE_PAGE.format(title=title), "https://bao.example.vn/a-2.html")
+    assert out.authors == ["ĐÔNG HÀ"]
+    assert out.source == "ScienceAlert"
+    assert out.body is not None and "Video:" not in out.body
+    assert len(out.body.split("\n\n")) == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "source"),
+    [
+        ("Theo Tổ Quốc", "Tổ Quốc"),
+        ("Theo Nhịp sống thị trường", "Nhịp sống thị trường"),
+        ("Theo báo cáo, năm nay doanh thu tăng", None),
+        ("Theo ông Hưng, việc này cần làm ngay", None),
+        ("Theo Quyết định 123", None),
+    ],
+)
+def test_a_theo_line_credits_a_name_not_a_sentence(line: str, source: str | None) -> None:
+    assert source_from_label(line) == source
+
+
+def test_a_writer_credited_through_theo_names_the_source() -> None:
+    assert source_beside_writer("An Khang (Theo Live Science)") == "Live Science"
+    assert source_beside_writer("HOÀNG HÀ (Theo Reuters)") == "Reuters"
+    assert source_beside_writer("Thu Hà (Trung tâm Thông tin KH&CN)") is None

@@ -397,6 +397,9 @@ def _credits_after_body(body: lxml_html.HtmlElement, layers: _Layers, out: Extra
             # A name alone right under the body is its byline, as the body's last line is.
             out.authors, out.fields["authors"] = names, "generic"
             want_authors = False
+            if want_source and (paper := bylines.source_beside_writer(text)):
+                out.source, out.fields["source"] = paper, "generic"
+                want_source = False
         elif want_source and (source := bylines.source_from_label(text)):
             out.source, out.fields["source"] = source, "generic"
             want_source = False

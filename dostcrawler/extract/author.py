@@ -39,6 +39,7 @@ THEO_WEBSITE = re.compile(
 )
 # "Theo Bộ KH&CN", "Theo Sở Y tế tỉnh Bình Phước": a credited organisation as the whole line.
 THEO_ORGANISATION = re.compile(r"^[Tt]heo\s+(?P<value>[^,.:;!?]{2,100})$")
+THEO_NAME_MAX_WORDS = 8
 THEO_PERSON = re.compile(r"^[Tt]heo\s+(?P<value>.+)$")
 PHOTO_LABEL = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh minh hoạ|nguồn ảnh)\s*:", re.IGNORECASE)
 PARENTHESISED_UNIT = re.compile(r"^\((?P<value>[^()]{2,120})\)$")
@@ -93,7 +94,8 @@ def looks_like_person(text: str) -> bool:
 
 def split_names(text: str) -> list[str]:
     """ "Hồng Nhung - Đức Anh" -> ["Hồng Nhung", "Đức Anh"]."""
-    names = [clean_text(part).strip(" .") for part in NAME_SEPARATORS.split(text)]
+    # A template's separator may trail the name ("Thu Giang -" before the sapo).
+    names = [clean_text(part).strip(" .-–—") for part in NAME_SEPARATORS.split(text)]
     return [name for name in names if name]
 
 
@@ -165,7 +167,10 @@ def _person_with_unit(text: str) -> tuple[list[str], str] | None:
 def _publication(unit: str | None) -> str | None:
     """The unit beside a writer's name when it is a publication ("Thu Phương (Báo Hà Giang)",
     "Minh Anh (TTXVN)"): the text is that paper's. A department or centre ("Thu Hà (Trung
-    tâm Thông tin KH&CN)", "Minh Anh - Phòng QLKH") is where the writer works, no source."""
+    tâm Thông tin KH&CN)", "Minh Anh - Phòng QLKH") is where the writer works, no source.
+    "An Khang (Theo Live Science)" credits what follows "Theo", whatever it is."""
+    if unit and (credited := THEO_PERSON.match(unit)):
+        return credited["value"]
     return unit if unit and PUBLICATION_WORDS.match(unit) else None
 
 
@@ -212,6 +217,16 @@ def _theo_publication(text: str) -> re.Match[str] | None:
         return found
     found = THEO_ORGANISATION.match(text)
     if found and ORGANISATION_WORDS.match(found["value"]) and len(found["value"].split()) <= 12:
+        return found
+    # "Theo Tổ Quốc", "Theo ScienceAlert", "Theo Nhịp sống thị trường": a short capitalised
+    # name alone on its line is what the text is credited to; "Theo báo cáo, ..." and "Theo
+    # ông Hưng, ..." start sentences.
+    if (
+        found
+        and found["value"][0].isupper()
+        and len(found["value"].split()) <= THEO_NAME_MAX_WORDS
+        and not any(c.isdigit() or c in "()" for c in found["value"])
+    ):
         return found
     return None
 
@@ -264,6 +279,13 @@ def standalone_byline(text: str) -> list[str]:
     if not credit or text.isascii() or not all(len(name.split()) >= 2 for name in credit[0]):
         return []
     return credit[0]
+
+
+def source_beside_writer(text: str) -> str | None:
+    """The paper a credit line names beside its writer ("HOÀNG HÀ (Theo Reuters)", "Thu
+    Trang - Báo Bắc Ninh"), as the body's last line is read."""
+    credit = credit_line(text)
+    return _publication(credit[1]) if credit else None
 
 
 def marked_byline(element_marker: str, text: str) -> list[str]:

@@ -64,7 +64,9 @@ PHOTO_CREDIT = re.compile(
 MAX_CAPTION_CHARS = 300
 # A caption's closing photo credit, after its sentence: "... nghiệm thu đề tài. Ảnh: Hải
 # Yến", "(Ảnh: TL)", "- Ảnh: X"; "Tin, ảnh: X" is a byline.
-CREDITED_PHOTO = re.compile(r"(?:[.(]|\s[-–])\s*ảnh\s*:\s*[^.!?:]{1,60}\)?$", re.IGNORECASE)
+CREDITED_PHOTO = re.compile(
+    r"(?:[.(]|\s[-–])\s*(?:ảnh|video|clip)\s*:\s*[^.!?:]{1,60}\)?$", re.IGNORECASE
+)
 # Text of a box that is neither a photo's caption nor a heading.
 GALLERY_LOOSE_TEXT = (
     ".//text()[normalize-space()][not(ancestor::figcaption)]"
@@ -232,11 +234,14 @@ def _is_caption(block: Block, after_image: bool) -> bool:
         return False
     if block.caption_markup:
         return True
-    if not block.is_caption_like:
-        return False
-    # Styled as a caption and crediting a photo: a caption, even where the photo itself is
-    # not in the markup (a page builder's unrendered image shortcode, a lazy loader's script).
-    return after_image or block.has_image or bool(CREDITED_PHOTO.search(block.text))
+    # Styled as a caption and under a picture, or either of the two and crediting a photo or
+    # video: a caption (the picture may be missing from the markup: a page builder's
+    # unrendered image shortcode, a lazy loader's script; a player's caption is plain text).
+    beside_image = after_image or block.has_image
+    credited = bool(CREDITED_PHOTO.search(block.text))
+    if block.is_caption_like:
+        return beside_image or credited
+    return beside_image and credited
 
 
 def cleaned_html(element: lxml_html.HtmlElement) -> str:

@@ -85,6 +85,9 @@ DATE_TIME_STAMP = re.compile(
     r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}[ ,]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:AM|PM|SA|CH)\b)?",
     re.IGNORECASE,
 )
+# A link to the writer's own page ("/tac-gia/dong-ha-2571.htm", "/author/thu-giang/") is the
+# byline, where other links under a headline are other articles'.
+AUTHOR_PAGE = re.compile(r"/(?:tac-?gia|author|nguoi-?viet|but-?danh|phong-?vien)s?/", re.I)
 # Greeting banners print the crawl date: "Chào mừng bạn đến...", "Hôm nay: ...".
 TODAY_BANNER = re.compile(r"chào mừng|hôm nay|today", re.IGNORECASE)
 
@@ -432,7 +435,11 @@ def _text_around(
         return [], []
     # The walk stops where the window after the headline is full: the body, sidebars and
     # footer below it are never read.
-    after = ((el, text) for el, text in lines if el.tag != "a" or el in headline)
+    after = (
+        (el, text)
+        for el, text in lines
+        if el.tag != "a" or el in headline or AUTHOR_PAGE.search(el.get("href", ""))
+    )
     return _window(after, DATE_WINDOW_CHARS), _window(before[::-1], DATE_WINDOW_CHARS // 2)
 
 
