@@ -312,7 +312,7 @@ def _extract_body(
     # An attachment widget's file links are recorded as attachments, and are no paragraphs
     # (nor the last lines where a byline is looked for).
     files = [b for b in blocks if bodies.only_document_links(b)]
-    blocks = [b for b in blocks if not bodies.only_document_links(b)]
+    blocks = [b for b in blocks if b not in files]
     paragraphs = [b.text for b in blocks]
     if _too_short(blocks) and origin != "profile":
         fallback = _trafilatura_paragraphs(sel.get())

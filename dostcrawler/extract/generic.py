@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from lxml import html as lxml_html
@@ -115,19 +116,20 @@ def hints_noise(node: lxml_html.HtmlElement) -> bool:
     return not _main_column(node)
 
 
-# Paragraphs of prose: what a sidebar, menu or widget does not hold much of.
-_PROSE_PARAGRAPHS = f"count(.//p[string-length(normalize-space()) >= {PROSE_CHARS}])"
-
-
 def _main_column(node: lxml_html.HtmlElement) -> bool:
     """Holds most of the page's paragraphs of prose (and there are some): the main column."""
-    total = _prose_paragraphs(node.getroottree().getroot())
-    return total >= 2 and float(node.xpath(_PROSE_PARAGRAPHS)) * 2 > total
+    return node in _main_columns(node.getroottree().getroot())
 
 
 @functools.lru_cache(maxsize=2)
-def _prose_paragraphs(root: lxml_html.HtmlElement) -> float:
-    return float(root.xpath(_PROSE_PARAGRAPHS))
+def _main_columns(root: lxml_html.HtmlElement) -> frozenset[lxml_html.HtmlElement]:
+    """The elements holding more than half the page's paragraphs of prose (what a sidebar, a
+    menu or a widget does not hold much of), found in one pass up from each paragraph."""
+    prose = root.xpath(f"//p[string-length(normalize-space()) >= {PROSE_CHARS}]")
+    if len(prose) < 2:
+        return frozenset()
+    held = Counter(above for paragraph in prose for above in paragraph.iterancestors())
+    return frozenset(element for element, count in held.items() if count * 2 > len(prose))
 
 
 @functools.lru_cache(maxsize=8192)
