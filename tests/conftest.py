@@ -125,9 +125,13 @@ def crawl_twice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`make test` runs 2 workers), keep every test of one crawled site on
-    one worker, so each site is crawled once per session, not once per worker."""
+    one worker, so each site is crawled once per session, not once per worker; the tests of
+    the blind sites' crawls (one fixture crawling every blind site) likewise."""
     for item in items:
-        if "crawl_twice" not in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "blind_crawls" in fixtures:
+            item.add_marker(pytest.mark.xdist_group(name="blind-crawls"))
+        if "crawl_twice" not in fixtures:
             continue
         callspec = getattr(item, "callspec", None)
         site = callspec.params.get("site") if callspec else None
