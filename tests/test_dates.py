@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from dostcrawler.extract.article import extract_article
-from dostcrawler.extract.dates import VN_TZ, ParsedDate, find_dates, order_shown, parse_date
+from dostcrawler.extract.dates import (
+    VN_TZ,
+    ParsedDate,
+    find_dates,
+    in_vietnam_time,
+    order_shown,
+    parse_date,
+)
 from dostcrawler.profiles import generic_profile, with_preset
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=VN_TZ)
@@ -71,6 +78,9 @@ CASES: list[tuple[str, dict[str, Any], str | None]] = [
     ("Ngày: 10/16/2017 12:00:00 AM", MDY, "2017-10-16"),
     ("10/16/2017 03:05:00 PM", MDY, "2017-10-16T15:05:00+07:00"),
     ("10/16/2017 12:30:00 AM", MDY, "2017-10-16T00:30:00+07:00"),
+    # Exact midnight, however written, is a date stored without a time.
+    ("16/05/2019 | 00:00", {}, "2019-05-16"),
+    ("2025-11-13T00:00:00+07:00", {}, "2025-11-13"),
     # .NET's default en-US form (English meridiem, seconds, no zero padding) is month first on
     # any site; SA/CH, a padded format of the site's own, or no seconds leave the site's order.
     ("3/8/2019 12:00:00 AM", {}, "2019-03-08"),
@@ -218,3 +228,13 @@ def test_a_page_of_a_month_first_preset_written_day_first_is_read_day_first() ->
     url = "https://sokhcn.bacgiang.gov.vn/TinTuc/tabid/86/ArticleID/2451/CatID/7/Default.aspx"
     got = extract_article(page, url, profile=with_preset(generic_profile(url), "dotnetnuke"))
     assert got.published_at == "2022-08-09"
+
+
+def test_local_midnight_written_in_utc_is_a_day_once_in_vietnam_time() -> None:
+    """A date stored without a time, written in UTC ("2019-05-15T17:00:00Z"), is that day."""
+    utc = parse_date("2019-05-15T17:00:00Z")
+    assert utc is not None and utc.value == "2019-05-15T17:00:00+00:00"
+    local = in_vietnam_time(utc)
+    assert (local.value, local.has_time) == ("2019-05-16", False)
+    later = in_vietnam_time(parse_date("2019-05-15T23:15:00Z") or utc)
+    assert later.value == "2019-05-16T06:15:00+07:00"

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -116,6 +116,8 @@ def in_vietnam_time(parsed: ParsedDate) -> ParsedDate:
     if not parsed.has_time or parsed.value.endswith("+07:00"):
         return parsed
     moment = datetime.fromisoformat(parsed.value).astimezone(VN_TZ)
+    if moment.time() == time(0):  # a date stored without a time, written in UTC
+        return ParsedDate(moment.date().isoformat(), parsed.raw, False)
     return ParsedDate(moment.isoformat(), parsed.raw, True)
 
 
@@ -252,11 +254,13 @@ def _with_time(day: date, match: re.Match[str], n: str, offset: timedelta | None
     second = int(match[f"s{n}"] or 0)
     meridiem = (match[f"ap{n}"] or "").upper()
     if meridiem in ("AM", "SA") and hour == 12:
-        if minute == second == 0:
-            return day  # DotNetNuke prints date-only values as "12:00:00 AM": no time was shown
         hour = 0
     elif meridiem in ("PM", "CH") and hour < 12:
         hour += 12
+    if hour == minute == second == 0:
+        # Exact midnight is how a CMS prints a date stored without a time (ASP.NET's
+        # "12:00:00 AM", "16/05/2019 | 00:00", "2025-11-13T00:00:00+07:00"): no time was kept.
+        return day
     moment = datetime(day.year, day.month, day.day, hour, minute, second)
     return moment if offset is None else moment.replace(tzinfo=timezone(offset))
 
