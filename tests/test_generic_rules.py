@@ -509,3 +509,24 @@ def test_a_writer_credited_through_theo_names_the_source() -> None:
     assert source_beside_writer("An Khang (Theo Live Science)") == "Live Science"
     assert source_beside_writer("HOÀNG HÀ (Theo Reuters)") == "Reuters"
     assert source_beside_writer("Thu Hà (Trung tâm Thông tin KH&CN)") is None
+
+
+def test_a_hidden_schema_author_is_no_byline() -> None:
+    """NukeViet keeps the posting account's display name in a hidden schema.org span under
+    the headline; a reader sees no byline there, so there is none."""
+    page = (
+        "<html><body><div itemscope><h1 itemprop='headline'>{title}</h1>"
+        "<div class='hidden hide d-none' itemprop='author'><span itemprop='name'>Nguyễn Văn"
+        " Tuấn</span></div><div class='date'>Thứ sáu - 27/06/2025 16:45</div>"
+        "<div id='news-bodyhtml'><p>Sở Khoa học và Công nghệ thông báo tuyển chọn tổ chức, cá"
+        " nhân chủ trì thực hiện nhiệm vụ khoa học và công nghệ cấp tỉnh năm 2026 theo danh"
+        " mục đã được phê duyệt.</p><p>Hồ sơ gửi về Phòng Quản lý khoa học trước ngày"
+        " 30/7/2025, qua đường bưu điện hoặc nộp trực tiếp tại trụ sở Sở.</p></div>"
+        "</div></body></html>"
+    )
+    title = "Thông báo tuyển chọn nhiệm vụ khoa học và công nghệ cấp tỉnh năm 2026"
+    out = extract_article(page.format(title=title), "https://skhcn.example.gov.vn/a-2688.html")
+    assert out.published_at == "2025-06-27T16:45:00+07:00"
+    assert out.authors == []
+    shown = page.replace("class='hidden hide d-none' ", "")
+    assert extract_article(shown.format(title=title), "https://skhcn.example.gov.vn/a").authors

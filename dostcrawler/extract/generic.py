@@ -462,10 +462,11 @@ def _visible_lines(
     """(element, text) for every text node outside scripts, links and noise containers, the
     headline's own text included wherever it stands (a portlet's header)."""
     noise = noise_flags(root)
+    hidden = _hidden(root)
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "option", "select"):
             continue
-        if noise[el] and el not in headline:
+        if (noise[el] or el in hidden) and el not in headline:
             continue
         text = clean_text(el.text)
         if text:
@@ -474,6 +475,21 @@ def _visible_lines(
             tail = clean_text(child.tail)
             if tail:
                 yield el, tail
+
+
+# What the page does not show: schema.org data kept in hidden spans (NukeViet prints the
+# posting account's name as the hidden "author"), collapsed menus.
+_HIDDEN = (
+    "//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' hidden ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' d-none ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' hide ')]"
+)
+
+
+def _hidden(root: lxml_html.HtmlElement) -> set[lxml_html.HtmlElement]:
+    """Every element the page hides, with what it holds."""
+    return {el for top in root.xpath(_HIDDEN) for el in top.iter()}
 
 
 def time_of_day(root: lxml_html.HtmlElement, day: str) -> ParsedDate | None:
