@@ -34,10 +34,8 @@ LEARNED_CRAWL_FLOOR = 1.0
 LEARNED_PARSE_FLOOR = 0.97
 
 
-# Session-scoped: the tests using it are meant to be one xdist group (conftest.py), and a
-# module-scoped fixture would be crawled again whenever the worker came back to this module.
-# (Under pytest 9.2 with pytest-xdist 3.8 no xdist group applies, so each worker still crawls
-# once: see conftest.py.)
+# Session-scoped: the tests using it are one xdist group (conftest.py), and a module-scoped
+# fixture would be crawled again whenever the worker came back to this module.
 @pytest.fixture(scope="session")
 def blind_crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LocalCrawl]:
     """Each blind site crawled once in generic mode, under the name --name gives it."""

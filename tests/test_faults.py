@@ -170,8 +170,12 @@ def test_a_crawl_delay_spaces_every_request(run: FaultRun) -> None:
     assert run.paced.returncode == 0, run.paced.stderr[-2000:]
     # robots.txt, the 3 listing pages, the articles --max-articles allows
     assert len(run.paced_arrivals) == 6
-    assert min(run.paced_spacing) >= CRAWL_DELAY * 0.95
+    # Arrival gaps, not Scrapy's own schedule: one request that reaches the server late (a
+    # loaded machine) shortens the gap after it, so one gap may fall short while the run
+    # still keeps the pace. Without the delay the gaps are milliseconds.
+    assert min(run.paced_spacing) >= CRAWL_DELAY * 0.75
     assert statistics.median(run.paced_spacing) >= CRAWL_DELAY
+    assert sum(run.paced_spacing) >= CRAWL_DELAY * len(run.paced_spacing) * 0.95
     assert run.paced_stats[STAT] == CRAWL_DELAY
     assert f"robots.txt asks a Crawl-delay of {CRAWL_DELAY:g} s: waiting as long" in (
         run.paced.stderr

@@ -491,6 +491,43 @@ def test_a_wire_story_credits_its_writer_page_and_its_source() -> None:
     assert len(out.body.split("\n\n")) == 2
 
 
+CREDIT_BOX_PAGE = """<html><head><title>{title}</title></head><body>
+<div class="detail"><h1 class="detail-title">{title}</h1>
+<div class="byline-box multi">
+  <div class="info"><a class="name" href="/tac-gia/minh-khoa-88.htm">MINH KHOA</a>
+  <span class="more">và 2 tác giả khác</span></div>
+  <ul class="carousel">
+    <li><a href="/tac-gia/minh-khoa-88.htm"><img src="/a/88.jpg" alt=""></a>
+      <a href="/tac-gia/minh-khoa-88.htm">MINH KHOA</a></li>
+    <li><a href="/tac-gia/thu-ha-91.htm">THU HÀ</a></li>
+    <li><a href="/tac-gia/quoc-viet-95.htm">QUỐC VIỆT</a></li>
+  </ul></div>
+<div class="date">10/03/2025 08:15 GMT+7</div>
+<div class="detail-content">
+<p>Các nhà khoa học trong nước vừa thử nghiệm thành công hệ thống cảm biến đo độ mặn gắn trên
+phao nổi, truyền số liệu về trung tâm điều hành mỗi mười lăm phút một lần.</p>
+<p>Hệ thống giúp người dân chủ động lấy nước ngọt vào ruộng, giảm thiệt hại trong mùa khô, và
+sẽ được nhân rộng ra các tỉnh ven biển trong năm tới nếu kết quả đánh giá đạt yêu cầu.</p>
+</div>
+<div class="credit-box"><a class="credit-name" href="javascript:;"><span>Theo Khoa học Phổ
+thông</span> <span class="copy">Sao chép liên kết</span></a>
+<div class="full">Link bài gốc: https://khoahocphothong.example.vn/bai-goc-123.htm</div></div>
+<div class="related"><h3>Tin cùng chuyên mục</h3><ul><li><a href="/a-9.htm">Một tin khác
+của chuyên mục khoa học công nghệ</a> 09/03/2025</li></ul></div>
+</div></body></html>"""
+
+
+def test_an_author_box_names_every_writer_and_a_credit_box_its_source() -> None:
+    """A box of writers' own pages credits each of them, not only the one it shows first;
+    a box after the body whose first piece of text is "Theo X" (its buttons and the original's
+    address after it) credits X."""
+    title = "Thử nghiệm cảm biến đo độ mặn trên phao nổi ở đồng bằng"
+    out = extract_article(CREDIT_BOX_PAGE.format(title=title), "https://bao.example.vn/b-3.htm")
+    assert out.authors == ["MINH KHOA", "THU HÀ", "QUỐC VIỆT"]
+    assert out.source == "Khoa học Phổ thông"
+    assert out.body is not None and len(out.body.split("\n\n")) == 2
+
+
 @pytest.mark.parametrize(
     ("line", "source"),
     [

@@ -36,6 +36,8 @@ NEAR_TITLE_LINES = 2
 AFTER_BODY_ELEMENTS = 3
 # How many wrappers of a line may carry the markup that names it a byline.
 MARKER_LEVELS = 4
+# The longest text of a box of writers' names (a carousel of several, each with its avatar).
+AUTHOR_BOX_CHARS = 200
 # A wholly bold opening paragraph is the lead when it is a real paragraph with more after it
 # (a bold one-liner is a heading or a dateline).
 BOLD_LEAD_MIN_CHARS = 80
@@ -193,14 +195,41 @@ def _credits_near_title(
     for element, text in lines[:NEAR_TITLE_LINES]:
         if names := bylines.marked_byline(_markers(element, body), text):
             # Its markup names it the byline ("field-but-danh"), inside the body box or not.
-            out.authors, out.fields["authors"] = names, "generic"
+            out.authors, out.fields["authors"] = _author_box_names(element) or names, "generic"
             out.body = _without_line(out.body, text)
             return
         if body is not None and (element is body or body in element.iterancestors()):
             return
         if names := bylines.standalone_byline(text):
-            out.authors, out.fields["authors"] = names, "generic"
+            out.authors, out.fields["authors"] = _author_box_names(element) or names, "generic"
             return
+
+
+def _author_box_names(element: lxml_html.HtmlElement) -> list[str]:
+    """Every writer an author box links, where the byline found is a link to one writer's own
+    page: a box of several writers shows the first and "và 1 tác giả khác" (and one more), its
+    other links naming the rest."""
+    if element.tag != "a" or not generic.AUTHOR_PAGE.search(element.get("href", "")):
+        return []
+    # The outermost wrapper marked as the byline that still holds only names: the names'
+    # own line ("author-info") may be inside the box of all of them ("detail-author").
+    boxes = [
+        node
+        for node in itertools.islice(element.iterancestors(), MARKER_LEVELS)
+        if bylines.AUTHOR_MARKUP.search(f"{node.get('class', '')} {node.get('id', '')}")
+        and len(clean_text(node.text_content())) <= AUTHOR_BOX_CHARS
+    ]
+    if not boxes:
+        return []
+    box = boxes[-1]
+    names: list[str] = []
+    for link in box.iter("a"):
+        # The box's markup vouches for its names, as for a marked byline's ("THU TRANG").
+        credit = generic.AUTHOR_PAGE.search(link.get("href", "")) and bylines.credit_line(
+            clean_text(link.text_content())
+        )
+        names += credit[0] if credit else []
+    return list(dict.fromkeys(names))
 
 
 def _markers(element: lxml_html.HtmlElement, stop: lxml_html.HtmlElement | None) -> str:
@@ -377,6 +406,12 @@ def _credits_after_body(body: lxml_html.HtmlElement, layers: _Layers, out: Extra
         text = clean_text(sibling.text_content())
         if not text or bodies.END_OF_ARTICLE.match(text):
             break
+        if want_source and (source := _boxed_source(sibling, text)):
+            # A credit box: "Theo Tổ Quốc" in an element of its own, then its buttons ("Copy
+            # link") and the original's address.
+            out.source, out.fields["source"] = source, "generic"
+            want_source = False
+            continue
         if len(text) > 160:
             continue
         if want_authors and bylines.AUTHOR_LABEL.match(text):
@@ -403,6 +438,12 @@ def _credits_after_body(body: lxml_html.HtmlElement, layers: _Layers, out: Extra
         elif want_source and (source := bylines.source_from_label(text)):
             out.source, out.fields["source"] = source, "generic"
             want_source = False
+
+
+def _boxed_source(box: lxml_html.HtmlElement, text: str) -> str | None:
+    """The source a box's first piece of text credits, when the box says more than that."""
+    first = next(filter(None, map(clean_text, box.itertext())), text)
+    return bylines.source_from_label(first) if first != text else None
 
 
 def _elements_after(element: lxml_html.HtmlElement, count: int) -> list[lxml_html.HtmlElement]:

@@ -84,33 +84,60 @@ def html_entries(
         )
     if not links and (discover or not rules.article_links):
         links = _generic_links(page, base_url, platform)
-    targets = {urljoin(base_url, link.attrib.get("href", "")) for link in links}
+    absolute = _Resolver(base_url)
+    targets = {absolute(link.attrib.get("href", "")) for link in links}
     for link in links:
         href = link.attrib.get("href")
         if href:
             # The entry's date is printed next to its link ("Title (19/01/2022)"), or in the
             # entry's meta line beside the headline's own element.
-            hint = _entry_hint(_entry_block(link, base_url, targets), (), month_first)
+            hint = _entry_hint(_entry_block(link, absolute, targets), (), month_first)
             title = clean_text(link.xpath("string()").get()) or clean_text(link.attrib.get("title"))
             found.append(Entry(urljoin(base_url, href), replace(hint, title=title or None)))
     return _merged(found)
 
 
-def _entry_block(link: Selector, base_url: str, targets: set[str]) -> Selector:
+class _Resolver(dict[str, str]):
+    """Absolute addresses of one page's hrefs, each resolved once: a listing's entry blocks
+    ask about the same links again and again."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self.base_url = base_url
+
+    def __missing__(self, href: str) -> str:
+        self[href] = absolute = urljoin(self.base_url, href)
+        return absolute
+
+    def __call__(self, href: str) -> str:
+        return self[href]
+
+
+def _entry_block(link: Selector, absolute: _Resolver, targets: set[str]) -> Selector:
     """The listing entry a link heads: its parent, or the largest ancestor a few levels up
     that links no other article. A headline often sits in an <h3> of its own with the
     entry's date in a sibling line; the next ancestor up, holding other entries, is the list."""
-    own = urljoin(base_url, link.attrib.get("href", ""))
+    own = absolute(link.attrib.get("href", ""))
     ancestors = link.xpath("ancestor::*")
     if not ancestors:
         return link
     block = ancestors[-1]
     for ancestor in reversed(ancestors[-ENTRY_LEVELS:-1]):
-        others = {urljoin(base_url, href) for href in ancestor.xpath(".//a/@href").getall()}
-        if ancestor.root.tag in ("body", "html") or (others & targets) - {own}:
+        if ancestor.root.tag in ("body", "html"):
+            break
+        if _links_another(ancestor, own, absolute, targets):
             break
         block = ancestor
     return block
+
+
+def _links_another(element: Selector, own: str, absolute: _Resolver, targets: set[str]) -> bool:
+    """Whether the element links an article other than `own`."""
+    for anchor in element.root.iter("a"):
+        href = anchor.get("href")
+        if href is not None and (target := absolute(href)) != own and target in targets:
+            return True
+    return False
 
 
 def _every_match(page: Selector, selectors: tuple[str, ...]) -> list[Selector]:
