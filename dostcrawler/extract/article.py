@@ -21,7 +21,7 @@ from dostcrawler.extract import body as bodies
 from dostcrawler.extract import form as forms
 from dostcrawler.extract import generic
 from dostcrawler.extract.dates import ParsedDate, in_vietnam_time, order_shown, parse_date
-from dostcrawler.extract.select import any_of, first_text, select
+from dostcrawler.extract.select import any_match, first_text, select
 from dostcrawler.extract.text import Block, clean_text
 from dostcrawler.extract.urls import attachment_media_type
 from dostcrawler.profiles.model import ArticleRules, SiteProfile
@@ -588,7 +588,7 @@ def _extract_lead_and_category(
     elif found is None and not selectors:
         # Most pages have none: one pass over the page for them all says so, before the
         # alternatives are tried in their order.
-        hinted = sel.xpath(any_of(GENERIC_LEAD_HINT))
+        hinted = any_match(sel.root, GENERIC_LEAD_HINT)
         found = first_text(sel, tuple(GENERIC_LEAD_HINT.split(", "))) if hinted else None
         origin = "generic"
         lead = found[0] if found else out.bold_opening
