@@ -44,18 +44,18 @@ class FixtureSite:
 
     @cached_property
     def printed_paths(self) -> frozenset[str]:
-        """Every path+query on the site's host that one of its pages prints, plus the start
-        page and robots.txt: the only addresses a crawler has any reason to request."""
+        """Every path+query on the site's host that one of its pages prints or a redirect
+        names, plus the start page and robots.txt: the only addresses a crawler has any
+        reason to request."""
         host = urlsplit(self.origin).netloc
         found = {self.expected["start_path"], "/robots.txt"}
         for route in load_routes(self.folder).values():
-            if not route.file:
-                continue
-            page = (self.folder / route.file).read_bytes().decode("latin-1")
-            for match in PRINTED.finditer(page):
-                url = urlsplit(
-                    urljoin(self.origin + route.path, html.unescape(match[1] or match[2]))
-                )
+            named = [route.headers["Location"]] if "Location" in route.headers else []
+            if route.file:
+                page = (self.folder / route.file).read_bytes().decode("latin-1")
+                named += [html.unescape(m[1] or m[2]) for m in PRINTED.finditer(page)]
+            for href in named:
+                url = urlsplit(urljoin(self.origin + route.path, href))
                 if url.netloc in (host, ""):
                     found.add(url.path + (f"?{url.query}" if url.query else ""))
         return frozenset(found)
