@@ -10,8 +10,10 @@ Each returns `Entry` objects; the spider canonicalises and requests them.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin
@@ -84,7 +86,8 @@ def html_entries(
         )
     if not links and (discover or not rules.article_links):
         links = _generic_links(page, base_url, platform)
-    absolute = _Resolver(base_url)
+    # Each href resolved once: the entry blocks ask about the same links again and again.
+    absolute = functools.cache(functools.partial(urljoin, base_url))
     targets = {absolute(link.attrib.get("href", "")) for link in links}
     for link in links:
         href = link.attrib.get("href")
@@ -93,27 +96,11 @@ def html_entries(
             # entry's meta line beside the headline's own element.
             hint = _entry_hint(_entry_block(link, absolute, targets), (), month_first)
             title = clean_text(link.xpath("string()").get()) or clean_text(link.attrib.get("title"))
-            found.append(Entry(urljoin(base_url, href), replace(hint, title=title or None)))
+            found.append(Entry(absolute(href), replace(hint, title=title or None)))
     return _merged(found)
 
 
-class _Resolver(dict[str, str]):
-    """Absolute addresses of one page's hrefs, each resolved once: a listing's entry blocks
-    ask about the same links again and again."""
-
-    def __init__(self, base_url: str) -> None:
-        super().__init__()
-        self.base_url = base_url
-
-    def __missing__(self, href: str) -> str:
-        self[href] = absolute = urljoin(self.base_url, href)
-        return absolute
-
-    def __call__(self, href: str) -> str:
-        return self[href]
-
-
-def _entry_block(link: Selector, absolute: _Resolver, targets: set[str]) -> Selector:
+def _entry_block(link: Selector, absolute: Callable[[str], str], targets: set[str]) -> Selector:
     """The listing entry a link heads: its parent, or the largest ancestor a few levels up
     that links no other article. A headline often sits in an <h3> of its own with the
     entry's date in a sibling line; the next ancestor up, holding other entries, is the list."""
@@ -131,7 +118,9 @@ def _entry_block(link: Selector, absolute: _Resolver, targets: set[str]) -> Sele
     return block
 
 
-def _links_another(element: Selector, own: str, absolute: _Resolver, targets: set[str]) -> bool:
+def _links_another(
+    element: Selector, own: str, absolute: Callable[[str], str], targets: set[str]
+) -> bool:
     """Whether the element links an article other than `own`."""
     for anchor in element.root.iter("a"):
         href = anchor.get("href")
